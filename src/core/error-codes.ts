@@ -1,0 +1,56 @@
+// The catalogue of every stable error code Rota reports. docs/errors.md lists the same codes,
+// and test/docs/error-catalogue.test.ts fails when the two drift apart.
+
+export const ErrorKind = {
+  validation: 'validation',
+  run: 'run',
+} as const;
+export type ErrorKind = (typeof ErrorKind)[keyof typeof ErrorKind];
+
+interface CodeInfo {
+  readonly kind: ErrorKind;
+  readonly summary: string;
+  /** Whether retrying the same operation unchanged can succeed (runs only). */
+  readonly retryable: boolean;
+}
+
+const validation = (summary: string): CodeInfo => ({
+  kind: 'validation',
+  summary,
+  retryable: false,
+});
+const run = (summary: string, retryable = false): CodeInfo => ({ kind: 'run', summary, retryable });
+
+export const ERROR_CODES = {
+  // Input validation (cadences, budgets, schedules).
+  invalid_type: validation('A field has the wrong JSON type.'),
+  required: validation('A required field is missing.'),
+  field_not_allowed: validation(
+    'A field is not allowed here, e.g. `days_of_week` on a monthly cadence.',
+  ),
+  invalid_value: validation('A value is outside its allowed set or range.'),
+  invalid_time_zone: validation('Not an IANA time zone name that this runtime knows.'),
+  invalid_cron: validation('Not a valid cron expression in Rota’s dialect.'),
+  invalid_time: validation('Not a 24-hour local time `HH:MM`.'),
+  invalid_day: validation('Not a valid ISO weekday (1–7) or day of month (1–31 or -1).'),
+  invalid_instant: validation('Not an ISO-8601 instant with `Z` or an offset.'),
+  invalid_range: validation('Bounds in the wrong order, e.g. `start_at` after `end_at`.'),
+  schedule_never_fires: validation('The cadence has no fire time within the next 10 years.'),
+  // Run failures (SPEC section 4).
+  schema_mismatch: run('The target no longer validates against its agents and tools.'),
+  invalid_parameters: run('Runtime parameters do not match the target’s inputs.'),
+  authorization_failed: run('The schedule owner has no live grant.'),
+  tick_deadline: run('The run was still queued when its tick’s deadline passed.'),
+  agent_error: run('An agent call failed.', true),
+  agent_timeout: run('An agent call exceeded its step timeout.', true),
+  tool_error: run('A tool call failed.', true),
+  invalid_output: run('An agent or tool answered with output that breaks its output schema.'),
+  ssrf_blocked: run('An outbound call targeted an address the outbound guard blocks.'),
+  lease_lost: run('The worker lost the run’s lease before finishing it.', true),
+  cancelled: run('The run was cancelled.'),
+  internal: run('An unexpected internal error.', true),
+} as const satisfies Record<string, CodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const isErrorCode = (value: string): value is ErrorCode => Object.hasOwn(ERROR_CODES, value);
