@@ -1,0 +1,198 @@
+// A cron expression in US English (SPEC section 2 "Summary"), phrased from its parsed structure
+// rather than from its fire times, so "1-5" reads as a range and "1,2,3,4,5" as "weekdays".
+// Returns undefined when the shape is too irregular; the caller then quotes the expression.
+import type { CronPart, CronSchedule } from './cron-expression.ts';
+
+const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+/** More listed times or days than this read as noise; such schedules fall back to the expression. */
+const MAX_LISTED = 6;
+
+/** "9:00 AM", "12:00 AM" (midnight), "12:30 PM". */
+export function formatClockTime(minuteOfDay: number): string {
+  const hour = Math.floor(minuteOfDay / 60);
+  const minute = String(minuteOfDay % 60).padStart(2, '0');
+  return `${hour % 12 === 0 ? 12 : hour % 12}:${minute} ${hour < 12 ? 'AM' : 'PM'}`;
+}
+
+/** "a", "a and b", "a, b and c". */
+export function joinWithAnd(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`;
+}
+
+/** "1st", "2nd", "3rd", "11th", "22nd". */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
+/** A weekday's name; 0 and 7 are both Sunday, so ISO (1–7) and cron (0–7) numbers both work. */
+export const weekdayName = (day: number): string => DAY_NAMES[day % 7] ?? '';
+
+const mondayFirst = (a: number, b: number): number => ((a + 6) % 7) - ((b + 6) % 7);
+
+/** A list of weekdays: "weekdays" for exactly Monday–Friday, "weekends", else "Monday and Friday". */
+export function describeDayList(days: readonly number[]): string {
+  const distinct = [...new Set(days.map((d) => d % 7))].sort(mondayFirst);
+  const key = distinct.join(',');
+  if (key === '1,2,3,4,5') return 'weekdays';
+  if (key === '6,0') return 'weekends';
+  return joinWithAnd(distinct.map(weekdayName));
+}
+
+/** The values from…to in steps. */
+function stepped(from: number, to: number, step: number): number[] {
+  const values: number[] = [];
+  for (let v = from; v <= to; v += step) values.push(v);
+  return values;
+}
+
+/** Splits parts into listed values (steps expanded) and plain ranges; L-style parts are left out. */
+function valuesAndRanges(
+  parts: readonly CronPart[],
+  min: number,
+  max: number,
+): { values: number[]; ranges: [number, number][] } {
+  const values: number[] = [];
+  const ranges: [number, number][] = [];
+  for (const part of parts) {
+    if (part.kind === 'value') values.push(part.value);
+    else if (part.kind === 'any') values.push(...stepped(min, max, part.step));
+    else if (part.kind === 'range' && part.step === 1 && part.from !== part.to) {
+      ranges.push([part.from, part.to]);
+    } else if (part.kind === 'range') values.push(...stepped(part.from, part.to, part.step));
+  }
+  return { values, ranges };
+}
+
+/** The clock part: a repeating phrase ("Every 15 minutes") or a list of times ("9:00 AM"). */
+type Times = { readonly repeat: string } | { readonly at: string };
+
+function everyPhrase(minutes: number): string {
+  if (minutes === 1) return 'minute';
+  if (minutes === 60) return 'hour';
+  if (minutes % 60 === 0) return `${minutes / 60} hours`;
+  return `${minutes} minutes`;
+}
+
+function describeTimes(minutesOfDay: readonly number[]): Times | undefined {
+  const count = minutesOfDay.length;
+  const first = minutesOfDay[0] ?? 0;
+  const last = minutesOfDay[count - 1] ?? 0;
+  const gap = (minutesOfDay[1] ?? 0) - first;
+  const even = count >= 2 && minutesOfDay.every((m, i) => m === first + i * gap);
+  const hours = new Set(minutesOfDay.map((m) => Math.floor(m / 60)));
+  const pastTheHour = [...new Set(minutesOfDay.map((m) => m % 60))];
+  // Offsets within the hour ("at 30 minutes past") read better than "from 12:30 AM".
+  if (even && count * gap === 1440 && (first === 0 || (gap > 60 && gap % 60 === 0))) {
+    const from = first === 0 ? '' : ` from ${formatClockTime(first)}`;
+    return { repeat: `Every ${everyPhrase(gap)}${from}` };
+  }
+  if (hours.size === 24 && pastTheHour.length <= MAX_LISTED) {
+    if (pastTheHour.length === 1 && first === 0) return { repeat: 'Every hour' };
+    const unit = pastTheHour.length === 1 && first === 1 ? 'minute' : 'minutes';
+    return { repeat: `Every hour at ${joinWithAnd(pastTheHour.map(String))} ${unit} past` };
+  }
+  if (count <= MAX_LISTED) return { at: joinWithAnd(minutesOfDay.map(formatClockTime)) };
+  if (even) {
+    const span = `${formatClockTime(first)} through ${formatClockTime(last)}`;
+    return { repeat: `Every ${everyPhrase(gap)} from ${span}` };
+  }
+  return undefined;
+}
+
+/** "the 1st and 15th of the month", "the last day of the month"; "the month" is a placeholder. */
+function describeDaysOfMonth(parts: readonly CronPart[]): string | undefined {
+  if (parts.some((p) => p.kind === 'any' || (p.kind === 'range' && p.step !== 1))) return undefined;
+  const { values, ranges } = valuesAndRanges(parts, 1, 31);
+  const items = [
+    ...ranges.map(([a, b]) => `${ordinal(a)} through ${ordinal(b)}`),
+    ...[...new Set(values)].sort((a, b) => a - b).map(ordinal),
+  ];
+  if (parts.some((p) => p.kind === 'last-day')) items.push('last day');
+  return items.length <= MAX_LISTED ? `the ${joinWithAnd(items)} of the month` : undefined;
+}
+
+/** "Monday through Friday", "weekdays", "the last Friday of the month". */
+function describeDaysOfWeek(parts: readonly CronPart[]): string {
+  const { values, ranges } = valuesAndRanges(parts, 0, 6);
+  const lasts = parts.flatMap((p) => (p.kind === 'last-weekday' ? [p.weekday] : []));
+  const items = ranges.map(([a, b]) => `${weekdayName(a)} through ${weekdayName(b)}`);
+  // Only a pure list may read as "weekdays"/"weekends"; a range keeps its "through".
+  if (ranges.length === 0 && values.length > 0) items.push(describeDayList(values));
+  else items.push(...[...new Set(values.map((v) => v % 7))].sort(mondayFirst).map(weekdayName));
+  if (lasts.length > 0) {
+    const names = [...new Set(lasts)].sort(mondayFirst).map(weekdayName);
+    items.push(`the last ${joinWithAnd(names)} of the month`);
+  }
+  return joinWithAnd(items);
+}
+
+function describeMonths(parts: readonly CronPart[]): string {
+  const { values, ranges } = valuesAndRanges(parts, 1, 12);
+  const covered = new Set(values);
+  for (const [a, b] of ranges) for (let m = a; m <= b; m++) covered.add(m);
+  if (covered.size === 12) return '';
+  const name = (m: number): string => MONTH_NAMES[m - 1] ?? '';
+  return joinWithAnd([
+    ...ranges.map(([a, b]) => `${name(a)} through ${name(b)}`),
+    ...[...new Set(values)].sort((a, b) => a - b).map(name),
+  ]);
+}
+
+/** Whether a day field's value parts alone select every day (`*`, `1-31`, `0-6`…). */
+function coversAll(parts: readonly CronPart[], min: number, max: number, days: number): boolean {
+  const { values, ranges } = valuesAndRanges(parts, min, max);
+  const covered = new Set(values.map((v) => (days === 7 ? v % 7 : v)));
+  for (const [a, b] of ranges) for (let d = a; d <= b; d++) covered.add(days === 7 ? d % 7 : d);
+  return covered.size === days;
+}
+
+/** "on Monday through Friday", "on the 1st of January", "in July"…; '' for each part that is free. */
+function describeDays(schedule: CronSchedule): readonly string[] | undefined {
+  const { dayOfMonth, dayOfWeek, month } = schedule.fields;
+  const months = describeMonths(month);
+  const inMonths = months === '' ? '' : `in ${months}`;
+  const allDom = coversAll(dayOfMonth, 1, 31, 31);
+  const allDow = coversAll(dayOfWeek, 0, 6, 7);
+  const either = schedule.eitherDayMatches;
+  if ((either && (allDom || allDow)) || (allDom && allDow)) return [inMonths];
+  const dom = allDom ? '' : describeDaysOfMonth(dayOfMonth);
+  const dow = allDow ? '' : describeDaysOfWeek(dayOfWeek);
+  if (dom === undefined || dow === undefined) return undefined;
+  if (either) return [`on ${dom} or on ${dow}`, inMonths];
+  // Without Vixie's OR, both restricted means a stepped `*` day-of-month filtering weekdays.
+  if (dom !== '' && dow !== '') return undefined;
+  const onlyLastWeekdays = dayOfWeek.every((p) => p.kind === 'last-weekday');
+  if (months !== '' && (dom !== '' || onlyLastWeekdays)) {
+    // "the 1st of the month" in January reads better as "the 1st of January".
+    return [`on ${(dom || dow).slice(0, -'the month'.length)}${months}`];
+  }
+  return [`on ${dom || dow}`, inMonths];
+}
+
+/** The schedule in words, without its time zone, or undefined when it is too irregular. */
+export function describeCron(schedule: CronSchedule): string | undefined {
+  const times = describeTimes(schedule.minutesOfDay);
+  const days = describeDays(schedule);
+  if (times === undefined || days === undefined) return undefined;
+  const rest = days.filter((d) => d !== '');
+  if ('repeat' in times) return [times.repeat, ...rest].join(' ');
+  const daily = !rest.some((d) => d.startsWith('on '));
+  return [`${daily ? 'Daily at' : 'At'} ${times.at}`, ...rest].join(' ');
+}
