@@ -1,4 +1,41 @@
-// The `rota` command line: one subcommand per file under src/cli/.
-export function main(_argv: readonly string[]): Promise<number> {
-  return Promise.resolve(0);
+// The `rota` command line. Each command lives in its own file and registers itself here.
+import { Command, CommanderError } from 'commander';
+import { ExitCode, processIo, type CliIo } from './io.ts';
+import { registerPreview, reportErrors } from './preview.ts';
+import { issue } from '../core/validation-issue.ts';
+
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const json = argv.includes('--json');
+  let usageMessage = '';
+  const program = new Command('rota')
+    .description('Rota: recurring, budget-aware, DST-correct scheduling of AI-agent work.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: io.stdout,
+      // With --json, commander's own usage errors are reported as {"errors": [...]} instead.
+      writeErr: (text) => (json ? (usageMessage += text) : io.stderr(text)),
+    });
+  registerPreview(program, io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.exitCode === 0) return ExitCode.ok; // --help, --version
+    if (json) {
+      reportErrors(
+        [
+          issue(
+            '',
+            'invalid_argument',
+            (usageMessage || error.message).replace(/^error: /, '').trim(),
+          ),
+        ],
+        true,
+        io,
+      );
+    }
+    return ExitCode.usage;
+  }
+  return exitCode;
 }

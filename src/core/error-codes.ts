@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   invalid_instant: validation('Not an ISO-8601 instant with `Z` or an offset.'),
   invalid_range: validation('Bounds in the wrong order, e.g. `start_at` after `end_at`.'),
   schedule_never_fires: validation('The cadence has no fire time within the next 10 years.'),
+  invalid_json: validation('A body or argument is not valid JSON.'),
+  invalid_argument: validation('A command-line argument is missing, unknown or out of range.'),
   // Run failures (SPEC section 4).
   schema_mismatch: run('The target no longer validates against its agents and tools.'),
   invalid_parameters: run('Runtime parameters do not match the target’s inputs.'),
