@@ -226,7 +226,6 @@ class CompiledCron implements CronSchedule {
   readonly minutesOfDay: readonly number[];
   readonly hourIsFixed: boolean;
   readonly eitherDayMatches: boolean;
-  readonly #nextMinute: Int16Array;
   readonly #monthBits: number;
   readonly #dayBits: number;
   readonly #lastDay: boolean;
@@ -254,11 +253,6 @@ class CompiledCron implements CronSchedule {
       for (let m = 0; m < 60; m++) if (hours[h] && minutes[m]) fires.push(h * 60 + m);
     }
     this.minutesOfDay = Object.freeze(fires);
-    this.#nextMinute = new Int16Array(MINUTES_PER_DAY);
-    for (let m = MINUTES_PER_DAY - 1, next = -1; m >= 0; m--) {
-      if (hours[Math.floor(m / 60)] && minutes[m % 60]) next = m;
-      this.#nextMinute[m] = next;
-    }
     this.#monthBits = bitsOf(valueFlags(fields.month, monthSpec), 1);
     this.#dayBits = bitsOf(valueFlags(fields.dayOfMonth, domSpec), 1);
     this.#lastDay = fields.dayOfMonth.some((p) => p.kind === 'last-day');
@@ -331,9 +325,16 @@ class CompiledCron implements CronSchedule {
   }
 
   firstMinuteAtOrAfter(minuteOfDay: number): number | undefined {
-    if (minuteOfDay <= 0) return this.minutesOfDay[0];
-    const next = this.#nextMinute[minuteOfDay] ?? -1;
-    return next < 0 ? undefined : next;
+    // Binary search: a per-minute lookup table would cost 3 KB per compiled expression.
+    const fires = this.minutesOfDay;
+    let lo = 0;
+    let hi = fires.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((fires[mid] as number) < minuteOfDay) lo = mid + 1;
+      else hi = mid;
+    }
+    return fires[lo];
   }
 }
 

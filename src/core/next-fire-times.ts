@@ -126,6 +126,18 @@ export function fireTimesBetween(
   return out;
 }
 
+/** Index of the first entry ≥ value in a sorted list (its length when there is none). */
+function firstIndexAtOrAfter(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const NO_MARK = 0;
 const SHIFTED = 1;
 const REPEATED = 2;
@@ -238,15 +250,8 @@ export class FireTimeCursor {
       const day = pattern.firstDay(startDay, startDay + SEARCH_HORIZON_DAYS);
       if (day === undefined) return this.stop();
       this.enterDay(pattern, day);
-      if (day === startDay) {
-        const minuteOfDay = startMinute - day * MINUTES_PER_DAY;
-        while (
-          this.index < this.minutes.length &&
-          (this.minutes[this.index] as number) < minuteOfDay
-        ) {
-          this.index++;
-        }
-      }
+      if (day === startDay)
+        this.index = firstIndexAtOrAfter(this.minutes, startMinute - day * MINUTES_PER_DAY);
     }
     for (;;) {
       if (this.index < this.minutes.length) {
