@@ -1,6 +1,6 @@
 // Rota's cron dialect (SPEC section 2): five fields parsed into parts (for describing them) and
 // compiled into bitmasks, so matching a day or finding the next one costs a few integer operations.
-import { daysInMonth, MINUTES_PER_DAY } from './civil-date.ts';
+import { daysInMonth } from './civil-date.ts';
 import { issue } from './validation-issue.ts';
 import type { Parsed, ValidationIssue } from './validation-issue.ts';
 
