@@ -4,6 +4,7 @@
 export const ErrorKind = {
   validation: 'validation',
   run: 'run',
+  invariant: 'invariant',
 } as const;
 export type ErrorKind = (typeof ErrorKind)[keyof typeof ErrorKind];
 
@@ -51,6 +52,12 @@ export const ERROR_CODES = {
   lease_lost: run('The worker lost the run’s lease before finishing it.', true),
   cancelled: run('The run was cancelled.'),
   internal: run('An unexpected internal error.', true),
+  // Broken invariants: a bug in Rota, never the caller's fault.
+  illegal_run_transition: {
+    kind: 'invariant',
+    summary: 'A run status change the run state machine forbids was attempted.',
+    retryable: false,
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

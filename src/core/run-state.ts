@@ -75,7 +75,7 @@ export const canCreateAs = (status: RunStatus): boolean => INITIAL_RUN_STATUSES.
 
 /** A status change the machine forbids: a bug or a lost race, never a client's mistake. */
 export class IllegalRunTransition extends Error {
-  readonly code = 'illegal_run_transition';
+  readonly code: ErrorCode = 'illegal_run_transition';
   readonly from: RunStatus;
   readonly to: RunStatus;
 
