@@ -147,8 +147,8 @@ export function idOrder(
   // so that an id sorts before its extensions.
   const SCAN = 8;
   const units = new Uint16Array(n * SCAN);
-  const present = new Uint8Array(65_536);
   let ended = false;
+  let maxUnit = 0;
   for (let i = 0; i < n; i++) {
     const id = ids[i]!;
     const end = Math.min(id.length, common + SCAN);
@@ -156,14 +156,18 @@ export function idOrder(
     for (let j = common; j < end; j++) {
       const unit = id.charCodeAt(j);
       units[i * SCAN + j - common] = unit;
-      present[unit] = 1;
+      if (unit > maxUnit) maxUnit = unit;
     }
   }
   // Map each code unit present to a dense code in code-unit order, to pack more per key.
-  const code = new Uint32Array(65_536);
+  const code = new Uint32Array(maxUnit + 1);
+  for (let i = 0; i < n; i++) {
+    const length = Math.min(SCAN, ids[i]!.length - common);
+    for (let j = 0; j < length; j++) code[units[i * SCAN + j]!] = 1;
+  }
   let symbols = 0;
   const firstCode = ended ? 1 : 0;
-  for (let c = 0; c < 65_536; c++) if (present[c] === 1) code[c] = firstCode + symbols++;
+  for (let c = 0; c <= maxUnit; c++) if (code[c] === 1) code[c] = firstCode + symbols++;
   const bits = Math.max(1, Math.ceil(Math.log2(symbols + firstCode)));
   const chars = Math.min(SCAN, Math.floor(32 / bits));
   const prefix = new Uint32Array(n);
