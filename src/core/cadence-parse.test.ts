@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseCadence } from './cadence-parse.ts';
-import { parseInstant } from './instant.ts';
+import type { Cadence } from './cadence.ts';
+import { formatInstant, parseInstant } from './instant.ts';
+import { compileCadence, nextFireTimes } from './next-fire-times.ts';
+import type { Parsed } from './validation-issue.ts';
 
 const reference = parseInstant('2026-11-23T10:17:42Z') as number;
 const parse = (input: unknown) => parseCadence(input, { reference });
+const fireTimes = (parsed: Parsed<Cadence>, count: number): string[] =>
+  parsed.ok
+    ? nextFireTimes(compileCadence(parsed.value), reference, count).map((f) => formatInstant(f.at))
+    : [];
 const errorsOf = (input: unknown) => {
   const parsed = parse(input);
   return parsed.ok ? [] : parsed.errors.map((e) => `${e.field} ${e.code}`);
@@ -47,17 +54,40 @@ describe('parseCadence', () => {
     });
   });
 
-  it('starts an anchored interval on the first day its anchor is still ahead', () => {
-    const later = parse({ type: 'interval', anchor_time: '11:00' });
-    expect(later.ok && later.value).toMatchObject({
-      anchor_time: '11:00',
+  it('counts an anchored interval from the anchor on the reference date', () => {
+    // Created at 10:17 UTC: a 6-hourly interval anchored at 00:00 next fires at 12:00 today.
+    const sixHourly = parse({ type: 'interval', tick_interval_hours: 6, anchor_time: '00:00' });
+    expect(sixHourly.ok && sixHourly.value).toMatchObject({
+      anchor_time: '00:00',
       origin_date: '2026-11-23',
     });
-    const earlier = parse({ type: 'interval', anchor_time: '09:00' });
-    expect(earlier.ok && earlier.value).toMatchObject({
-      anchor_time: '09:00',
-      origin_date: '2026-11-24',
-    });
+    expect(fireTimes(sixHourly, 2)).toEqual(['2026-11-23T12:00:00Z', '2026-11-23T18:00:00Z']);
+    // A daily interval whose anchor is still ahead fires today; one whose anchor passed, tomorrow.
+    expect(fireTimes(parse({ type: 'interval', anchor_time: '11:00' }), 1)).toEqual([
+      '2026-11-23T11:00:00Z',
+    ]);
+    expect(fireTimes(parse({ type: 'interval', anchor_time: '09:00' }), 1)).toEqual([
+      '2026-11-24T09:00:00Z',
+    ]);
+    // Every two days counts from the creation date, even when today's anchor has passed.
+    expect(
+      fireTimes(parse({ type: 'interval', tick_interval_hours: 48, anchor_time: '09:00' }), 2),
+    ).toEqual(['2026-11-25T09:00:00Z', '2026-11-27T09:00:00Z']);
+  });
+
+  it('starts an elapsed-time interval from the first anchor after the reference', () => {
+    const passed = parse({ type: 'interval', tick_interval_hours: 5, anchor_time: '09:00' });
+    expect(passed.ok && passed.value).toMatchObject({ origin_date: '2026-11-24' });
+    expect(fireTimes(passed, 2)).toEqual(['2026-11-24T09:00:00Z', '2026-11-24T14:00:00Z']);
+    const ahead = parse({ type: 'interval', tick_interval_hours: 5, anchor_time: '11:00' });
+    expect(fireTimes(ahead, 2)).toEqual(['2026-11-23T11:00:00Z', '2026-11-23T16:00:00Z']);
+  });
+
+  it('without an anchor, fires every interval from the reference minute', () => {
+    expect(fireTimes(parse({ type: 'interval', tick_interval_hours: 24 }), 2)).toEqual([
+      '2026-11-24T10:17:00Z',
+      '2026-11-25T10:17:00Z',
+    ]);
   });
 
   it('keeps a case-insensitive zone in its IANA spelling and folds UTC aliases', () => {

@@ -5,6 +5,7 @@ import {
   DEFAULT_DST_POLICY,
   DEFAULT_TICK_INTERVAL_HOURS,
   DEFAULT_TIME_ZONE,
+  intervalMode,
   MAX_JITTER_SECONDS,
   MAX_TICK_INTERVAL_HOURS,
   type Cadence,
@@ -308,8 +309,8 @@ function readInterval(
     );
   }
   if (timezone === undefined || r.errors.length > 0) return undefined;
-  // The origin defaults to the reference instant's local minute; an anchor without a date
-  // takes the first local date on which that anchor is still ahead of the reference.
+  // The origin defaults to the reference instant's local minute, or to the anchor on the
+  // reference's local date; an elapsed-time interval starts from the first anchor after it.
   const rules = zoneRules(timezone, reference);
   const referenceLocalMinute = Math.floor((reference + rules.offsetAt(reference)) / MS_PER_MINUTE);
   const referenceDay = Math.floor(referenceLocalMinute / MINUTES_PER_DAY);
@@ -319,7 +320,9 @@ function readInterval(
       : (parseLocalTime(anchor) as number);
   const day =
     originDay ??
-    (anchor !== undefined && referenceDay * MINUTES_PER_DAY + anchorMinute <= referenceLocalMinute
+    (anchor !== undefined &&
+    intervalMode(hours) === 'elapsed' &&
+    referenceDay * MINUTES_PER_DAY + anchorMinute <= referenceLocalMinute
       ? referenceDay + 1
       : referenceDay);
   return {
