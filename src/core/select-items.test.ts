@@ -207,6 +207,15 @@ describe('selectItems', () => {
     expect(totals).toEqual({ runs: 1, agents: 2 });
   });
 
+  it('still takes items that spawn no agents when the tenant has overspent its day', () => {
+    const items = [item('agent'), item('tools-only', { agentCost: 0 })];
+    const { entries } = selectItems(input(items, { tenantLeft: -3 }));
+    expect(entries.map((e) => [e.itemId, e.outcome])).toEqual([
+      ['agent', 'skipped'],
+      ['tools-only', 'selected'],
+    ]);
+  });
+
   it('checks the per-tick budget before the tenant budget', () => {
     const items = [
       item('a', { lastRunAt: NOW - 9 * HOUR }),

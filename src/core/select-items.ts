@@ -252,7 +252,10 @@ const skipped = (
 ): SkippedEntry => ({ itemId, rank, score, outcome: 'skipped', reason });
 
 export function selectItems(input: SelectItemsInput): Selection {
-  const { items, perTick, tenantLeft, overlapPolicy } = input;
+  const { items, perTick, overlapPolicy } = input;
+  // Manual runs can overspend the tenant's day; what is left is then nothing, not a debt that
+  // would also refuse items that spawn no agents.
+  const tenantLeft = input.tenantLeft === null ? null : Math.max(0, input.tenantLeft);
   const { order, scores } = orderItems(items, input.fireTime, input.coverageWindowHours);
   const entries = new Array<SelectionEntry>(order.length);
   let runs = 0;
