@@ -33,7 +33,7 @@ export interface ForecastInput {
   readonly now: number;
   /** Horizon in days of 24 h; default 14. */
   readonly days?: number;
-  /** Sorted fire times covering at least [now, now + days + 28 days + window]. */
+  /** Sorted fire times covering at least [now − window, now + days + 28 days + window]. */
   readonly fireTimes: readonly number[];
   readonly items: readonly ForecastItem[];
   readonly coverageWindowHours: number;

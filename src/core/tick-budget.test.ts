@@ -20,8 +20,13 @@ const weekdays9 = every(DAY, monday9, monday9 + 70 * DAY).filter(
 
 /** The definition, computed the slow way. */
 function referenceK(fireTimes: readonly number[], from: number, windowMs: number): number {
-  let ts = fireTimes.filter((t) => t >= from && t <= from + COVERAGE_HORIZON_MS);
-  if (ts.length === 0) ts = fireTimes.filter((t) => t > from + COVERAGE_HORIZON_MS).slice(0, 1);
+  // Windows from one window before the tick (they still contain it) to 28 days after it, and
+  // always the first fire time at or after the tick.
+  const ts = fireTimes.filter(
+    (t, i) =>
+      (t >= from - windowMs && t <= from + COVERAGE_HORIZON_MS) ||
+      (t >= from && fireTimes.findIndex((u) => u >= from) === i),
+  );
   if (ts.length === 0) return 0;
   return Math.min(...ts.map((t) => fireTimes.filter((u) => u > t && u <= t + windowMs).length));
 }

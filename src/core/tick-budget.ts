@@ -1,11 +1,13 @@
 // The per-tick run budget (SPEC section 3 step 2). `daily_budget` ("Max test runs per tick")
 // when set; otherwise auto = ceil(candidates ÷ K), where K is the fewest fire times any
 // coverage window can hold: rotating by staleness, an item run at one tick then comes round
-// again within ceil(candidates ÷ per_tick) ≤ K ticks, that is within one window.
+// again within ceil(candidates ÷ per_tick) ≤ K ticks, that is within one window. The windows
+// counted are those starting at fire times from one window before the tick (they still
+// contain it) to 28 days after it (SPEC section 3; ADR 0007 explains the look back).
 //
 // Every function here takes a sorted array of fire times (epoch ms) that must cover at least
-// [from, from + 28 days + window] for each `from` asked about: the counts near the end of the
-// array are only as complete as the array is. The engine and the forecast produce it.
+// [from − window, from + 28 days + window] for each `from` asked about: the counts near the
+// ends of the array are only as complete as the array is. The engine and the forecast produce it.
 
 import { MS_PER_DAY } from './civil-date.ts';
 
@@ -38,8 +40,8 @@ export function fireTimesPerWindow(fireTimes: readonly number[], windowMs: numbe
 
 /**
  * K for each tick in `fromTimes`, in the same order: the minimum of `fireTimesPerWindow` over
- * the fire times t with from ≤ t ≤ from + 28 days, or, when none lies there, over the first
- * fire time after that. A sliding-window minimum makes a whole forecast O(fire times + ticks).
+ * the fire times t with from − window ≤ t ≤ from + 28 days, and the first fire time at or
+ * after `from` even when it lies beyond those 28 days. A sliding-window minimum makes a whole forecast O(fire times + ticks).
  */
 export function coverageKs(
   fireTimes: readonly number[],
@@ -55,17 +57,21 @@ export function coverageKs(
   const deque = new Int32Array(Math.max(1, n));
   let head = 0;
   let tail = 0;
-  let start = 0; // first index with f ≥ from
+  let start = 0; // first index with f ≥ from − window
+  let next = 0; // first index with f ≥ from
   let end = 0; // one past the last index in the range
   for (const q of queries) {
     const from = fromTimes[q]!;
-    while (start < n && fireTimes[start]! < from) start++;
+    // Windows that began up to one window before the tick still contain it: an item run at
+    // such a fire time must come round again within that window (ADR 0007).
+    while (start < n && fireTimes[start]! < from - windowMs) start++;
     if (start === n) {
       result[q] = { k: 1, windowMet: false };
       continue;
     }
-    // The range is [start, last f ≤ from + horizon], or just [start] when that is empty.
-    let last = Math.max(end, start + 1);
+    // The range runs to the last f ≤ from + horizon, and always holds the first f ≥ from.
+    while (next < n && fireTimes[next]! < from) next++;
+    let last = Math.max(end, start + 1, Math.min(n, next + 1));
     while (last < n && fireTimes[last]! <= from + horizonMs) last++;
     for (; end < last; end++) {
       const c = counts[end]!;
