@@ -207,6 +207,29 @@ const london: Row[] = [
     from: '2027-03-20T00:00:00Z',
     expected: ['2027-03-21T01:15:00Z', '2027-04-04T00:15:00Z'],
   },
+  {
+    name: 'a 24-hour interval shifts out of the London gap like a calendar time',
+    cadence: {
+      type: 'interval',
+      tick_interval_hours: 24,
+      anchor_time: '01:30',
+      origin_date: '2027-03-01',
+      timezone: 'Europe/London',
+    },
+    from: '2027-03-27T00:00:00Z',
+    expected: ['2027-03-27T01:30:00Z', '2027-03-28T01:30:00Z shifted', '2027-03-29T00:30:00Z'],
+  },
+  {
+    name: 'a fixed-hour cron with fold "both" fires twice on the London fall-back day',
+    cadence: cron('30 1 * * *', 'Europe/London', { fold: 'both' }),
+    from: '2027-10-30T00:00:00Z',
+    expected: [
+      '2027-10-30T00:30:00Z',
+      '2027-10-31T00:30:00Z repeated',
+      '2027-10-31T01:30:00Z repeated',
+      '2027-11-01T01:30:00Z',
+    ],
+  },
 ];
 
 // Sydney 2027: Apr 4 03:00 AEDT → 02:00 AEST; Oct 3 02:00 AEST → 03:00 AEDT.
@@ -234,6 +257,28 @@ const sydney: Row[] = [
       '2027-04-03T23:00:00Z',
     ],
   },
+  {
+    name: 'an hourly cron fires on both passes of the Sydney repeated hour',
+    cadence: cron('0 * * * *', 'Australia/Sydney'),
+    from: '2027-04-03T14:30:00Z',
+    expected: [
+      '2027-04-03T15:00:00Z repeated',
+      '2027-04-03T16:00:00Z repeated',
+      '2027-04-03T17:00:00Z',
+    ],
+  },
+  {
+    name: 'a 12-hour interval shifts its 02:30 out of the Sydney gap',
+    cadence: {
+      type: 'interval',
+      tick_interval_hours: 12,
+      anchor_time: '02:30',
+      origin_date: '2027-09-01',
+      timezone: 'Australia/Sydney',
+    },
+    from: '2027-10-02T00:00:00Z',
+    expected: ['2027-10-02T04:30:00Z', '2027-10-02T16:30:00Z shifted', '2027-10-03T03:30:00Z'],
+  },
 ];
 
 // Lord Howe 2027: a 30-minute shift. Apr 4 02:00 (+11) → 01:30 (+10:30); Oct 3 02:00 (+10:30) → 02:30 (+11).
@@ -259,6 +304,18 @@ const lordHowe: Row[] = [
     cadence: cron('0 * * * *', 'Australia/Lord_Howe'),
     from: '2027-10-02T14:00:00Z',
     expected: ['2027-10-02T14:30:00Z', '2027-10-02T15:30:00Z shifted', '2027-10-02T16:00:00Z'],
+  },
+  {
+    name: 'an elapsed-time interval ignores the 30-minute shift',
+    cadence: {
+      type: 'interval',
+      tick_interval_hours: 5,
+      anchor_time: '22:00',
+      origin_date: '2027-10-02',
+      timezone: 'Australia/Lord_Howe',
+    },
+    from: '2027-10-02T00:00:00Z',
+    expected: ['2027-10-02T11:30:00Z', '2027-10-02T16:30:00Z', '2027-10-02T21:30:00Z'],
   },
 ];
 
@@ -293,6 +350,24 @@ const santiago: Row[] = [
     from: '2027-03-30T00:00:00Z',
     expected: ['2027-04-04T02:30:00Z repeated', '2027-04-11T03:30:00Z'],
   },
+  {
+    name: 'a fixed-hour cron shifts out of the midnight gap',
+    cadence: cron('30 0 * * *', 'America/Santiago'),
+    from: '2027-09-04T00:00:00Z',
+    expected: ['2027-09-04T04:30:00Z', '2027-09-05T04:30:00Z shifted', '2027-09-06T03:30:00Z'],
+  },
+  {
+    name: 'an hourly interval stays hourly across the midnight gap',
+    cadence: {
+      type: 'interval',
+      tick_interval_hours: 1,
+      anchor_time: '00:00',
+      origin_date: '2027-09-01',
+      timezone: 'America/Santiago',
+    },
+    from: '2027-09-05T02:30:00Z',
+    expected: ['2027-09-05T03:00:00Z', '2027-09-05T04:00:00Z', '2027-09-05T05:00:00Z'],
+  },
 ];
 
 // Chatham 2027: +12:45/+13:45. Apr 4 03:45 → 02:45; Sep 26 02:45 → 03:45.
@@ -314,6 +389,29 @@ const chatham: Row[] = [
     cadence: cron('0 * * * *', 'Pacific/Chatham'),
     from: '2027-09-25T12:30:00Z',
     expected: ['2027-09-25T13:15:00Z', '2027-09-25T14:15:00Z', '2027-09-25T15:15:00Z'],
+  },
+  {
+    name: 'a 24-hour interval shifts out of the Chatham gap',
+    cadence: {
+      type: 'interval',
+      tick_interval_hours: 24,
+      anchor_time: '03:00',
+      origin_date: '2027-09-01',
+      timezone: 'Pacific/Chatham',
+    },
+    from: '2027-09-24T00:00:00Z',
+    expected: ['2027-09-24T14:15:00Z', '2027-09-25T14:15:00Z shifted', '2027-09-26T13:15:00Z'],
+  },
+  {
+    name: 'a fixed-hour cron with fold "both" fires on both Chatham passes',
+    cadence: cron('0 3 * * *', 'Pacific/Chatham', { fold: 'both' }),
+    from: '2027-04-02T00:00:00Z',
+    expected: [
+      '2027-04-02T13:15:00Z',
+      '2027-04-03T13:15:00Z repeated',
+      '2027-04-03T14:15:00Z repeated',
+      '2027-04-04T14:15:00Z',
+    ],
   },
 ];
 
