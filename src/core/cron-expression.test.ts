@@ -8,7 +8,7 @@ import {
   MS_PER_DAY,
   MS_PER_MINUTE,
 } from './civil-date.ts';
-import { parseCron } from './cron-expression.ts';
+import { DAY_NAMES, MONTH_NAMES, parseCron } from './cron-expression.ts';
 import type { CronSchedule } from './cron-expression.ts';
 
 function compile(text: string): CronSchedule {
@@ -327,21 +327,9 @@ describe('day matching', () => {
 });
 
 describe('agreement with croner', () => {
-  const MONTHS = [
-    'JAN',
-    'FEB',
-    'MAR',
-    'APR',
-    'MAY',
-    'JUN',
-    'JUL',
-    'AUG',
-    'SEP',
-    'OCT',
-    'NOV',
-    'DEC',
-  ];
-  const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'];
+  const MONTHS = MONTH_NAMES;
+  // Day 7 is Sunday again.
+  const DAYS = [...DAY_NAMES, 'SUN'];
 
   /** Random elements of a field; `stepMax` is where `a/n` stops (croner stops day-of-week at 6). */
   function element(

@@ -1,6 +1,7 @@
 // Rota's cron dialect (SPEC section 2): five fields parsed into parts (for describing them) and
 // compiled into bitmasks, so matching a day or finding the next one costs a few integer operations.
-import { daysInMonth } from './civil-date.ts';
+import { civilFromDays, daysInMonth } from './civil-date.ts';
+import { lowerBound } from './lower-bound.ts';
 import { issue } from './validation-issue.ts';
 import type { Parsed, ValidationIssue } from './validation-issue.ts';
 
@@ -56,7 +57,7 @@ const SHORTHANDS: Readonly<Record<string, string>> = {
   '@hourly': '0 * * * *',
 };
 
-const MONTH_NAMES = [
+export const MONTH_NAMES = [
   'JAN',
   'FEB',
   'MAR',
@@ -70,7 +71,7 @@ const MONTH_NAMES = [
   'NOV',
   'DEC',
 ];
-const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+export const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
 interface FieldSpec {
   readonly key: keyof CronFields;
@@ -196,24 +197,6 @@ function bitsOf(flags: Uint8Array, offset: number): number {
   return bits;
 }
 
-// Scratch for the allocation-free civil date of an epoch day (Hinnant's civil_from_days).
-let civilYear = 0;
-let civilMonth = 0;
-let civilDay = 0;
-function setCivil(epochDay: number): void {
-  const z = epochDay + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  civilDay = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  civilMonth = mp < 10 ? mp + 3 : mp - 9;
-  civilYear = yoe + era * 400 + (civilMonth <= 2 ? 1 : 0);
-}
-
 /** 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday). */
 const sundayWeekday = (epochDay: number): number => (((epochDay + 4) % 7) + 7) % 7;
 
@@ -275,11 +258,10 @@ class CompiledCron implements CronSchedule {
   }
 
   matchesDay(epochDay: number): boolean {
-    setCivil(epochDay);
-    if ((this.#monthBits & (1 << (civilMonth - 1))) === 0) return false;
-    const day = civilDay;
+    const { year, month, day } = civilFromDays(epochDay);
+    if ((this.#monthBits & (1 << (month - 1))) === 0) return false;
     const needsLength = this.#lastDay || this.#lastWeekdayBits !== 0;
-    const length = needsLength ? daysInMonth(civilYear, civilMonth) : 31;
+    const length = needsLength ? daysInMonth(year, month) : 31;
     const weekdayBit = 1 << sundayWeekday(epochDay);
     const domHit = (this.#dayBits & (1 << (day - 1))) !== 0 || (this.#lastDay && day === length);
     const dowHit =
@@ -301,11 +283,10 @@ class CompiledCron implements CronSchedule {
 
   firstMatchingDay(fromEpochDay: number, untilEpochDay: number): number | undefined {
     if (!(fromEpochDay < untilEpochDay)) return undefined;
-    setCivil(fromEpochDay);
-    let year = civilYear;
-    let month = civilMonth;
-    let monthStart = fromEpochDay - civilDay + 1;
-    let skipBits = civilDay - 1;
+    const from = civilFromDays(fromEpochDay);
+    let { year, month } = from;
+    let monthStart = fromEpochDay - from.day + 1;
+    let skipBits = from.day - 1;
     for (let i = 0; i <= MONTHS_PER_CYCLE && monthStart < untilEpochDay; i++) {
       if (this.#monthBits & (1 << (month - 1))) {
         const days = this.#daysOfMonth(year, month, monthStart) & (~0 << skipBits);
@@ -325,16 +306,7 @@ class CompiledCron implements CronSchedule {
   }
 
   firstMinuteAtOrAfter(minuteOfDay: number): number | undefined {
-    // Binary search: a per-minute lookup table would cost 3 KB per compiled expression.
-    const fires = this.minutesOfDay;
-    let lo = 0;
-    let hi = fires.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((fires[mid] as number) < minuteOfDay) lo = mid + 1;
-      else hi = mid;
-    }
-    return fires[lo];
+    return this.minutesOfDay[lowerBound(this.minutesOfDay, minuteOfDay)];
   }
 }
 

@@ -15,6 +15,7 @@ import {
 } from './civil-date.ts';
 import { parseCron } from './cron-expression.ts';
 import { parseInstant } from './instant.ts';
+import { lowerBound } from './lower-bound.ts';
 import {
   calendarPattern,
   cronPattern,
@@ -124,18 +125,6 @@ export function fireTimesBetween(
   const out: number[] = [];
   for (let f = cursor.next(); f !== undefined && f.at <= toMs; f = cursor.next()) out.push(f.at);
   return out;
-}
-
-/** Index of the first entry ≥ value in a sorted list (its length when there is none). */
-function firstIndexAtOrAfter(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const NO_MARK = 0;
@@ -251,7 +240,7 @@ export class FireTimeCursor {
       if (day === undefined) return this.stop();
       this.enterDay(pattern, day);
       if (day === startDay)
-        this.index = firstIndexAtOrAfter(this.minutes, startMinute - day * MINUTES_PER_DAY);
+        this.index = lowerBound(this.minutes, startMinute - day * MINUTES_PER_DAY);
     }
     for (;;) {
       if (this.index < this.minutes.length) {
