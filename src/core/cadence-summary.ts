@@ -3,30 +3,16 @@
 import type { CalendarCadence, Cadence, IntervalCadence } from './cadence.ts';
 import { ALL_DAYS, intervalMode } from './cadence.ts';
 import { civilFromDays, parseCivilDate, parseLocalTime } from './civil-date.ts';
+import { describeCron } from './cron-description.ts';
 import {
-  describeCron,
   describeDayList,
   formatClockTime,
+  formatShortDate,
   joinWithAnd,
   ordinal,
-} from './cron-description.ts';
+} from './english-phrases.ts';
 import { parseCron } from './cron-expression.ts';
 import { zoneLabel } from './zone-label.ts';
-
-const SHORT_MONTHS = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-];
 
 /** "9:00 AM" for a valid `HH:MM`; anything else is shown as given rather than hidden. */
 const clockTime = (text: string): string => {
@@ -64,7 +50,7 @@ function shortDate(text: string): string {
   const epochDay = parseCivilDate(text);
   if (epochDay === undefined) return text;
   const { year, month, day } = civilFromDays(epochDay);
-  return `${SHORT_MONTHS[month - 1] ?? ''} ${day}, ${year}`;
+  return formatShortDate(year, month, day);
 }
 
 function describeInterval(cadence: IntervalCadence): string {

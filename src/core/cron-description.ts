@@ -2,58 +2,18 @@
 // rather than from its fire times, so "1-5" reads as a range and "1,2,3,4,5" as "weekdays".
 // Returns undefined when the shape is too irregular; the caller then quotes the expression.
 import type { CronPart, CronSchedule } from './cron-expression.ts';
+import {
+  describeDayList,
+  formatClockTime,
+  joinWithAnd,
+  mondayFirst,
+  monthName,
+  ordinal,
+  weekdayName,
+} from './english-phrases.ts';
 
-const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 /** More listed times or days than this read as noise; such schedules fall back to the expression. */
 const MAX_LISTED = 6;
-
-/** "9:00 AM", "12:00 AM" (midnight), "12:30 PM". */
-export function formatClockTime(minuteOfDay: number): string {
-  const hour = Math.floor(minuteOfDay / 60);
-  const minute = String(minuteOfDay % 60).padStart(2, '0');
-  return `${hour % 12 === 0 ? 12 : hour % 12}:${minute} ${hour < 12 ? 'AM' : 'PM'}`;
-}
-
-/** "a", "a and b", "a, b and c". */
-export function joinWithAnd(items: readonly string[]): string {
-  if (items.length <= 1) return items[0] ?? '';
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`;
-}
-
-/** "1st", "2nd", "3rd", "11th", "22nd". */
-export function ordinal(n: number): string {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${n}${suffix}`;
-}
-
-/** A weekday's name; 0 and 7 are both Sunday, so ISO (1–7) and cron (0–7) numbers both work. */
-export const weekdayName = (day: number): string => DAY_NAMES[day % 7] ?? '';
-
-const mondayFirst = (a: number, b: number): number => ((a + 6) % 7) - ((b + 6) % 7);
-
-/** A list of weekdays: "weekdays" for exactly Monday–Friday, "weekends", else "Monday and Friday". */
-export function describeDayList(days: readonly number[]): string {
-  const distinct = [...new Set(days.map((d) => d % 7))].sort(mondayFirst);
-  const key = distinct.join(',');
-  if (key === '1,2,3,4,5') return 'weekdays';
-  if (key === '6,0') return 'weekends';
-  return joinWithAnd(distinct.map(weekdayName));
-}
 
 /** The values from…to in steps. */
 function stepped(from: number, to: number, step: number): number[] {
@@ -148,10 +108,9 @@ function describeMonths(parts: readonly CronPart[]): string {
   const covered = new Set(values);
   for (const [a, b] of ranges) for (let m = a; m <= b; m++) covered.add(m);
   if (covered.size === 12) return '';
-  const name = (m: number): string => MONTH_NAMES[m - 1] ?? '';
   return joinWithAnd([
-    ...ranges.map(([a, b]) => `${name(a)} through ${name(b)}`),
-    ...[...new Set(values)].sort((a, b) => a - b).map(name),
+    ...ranges.map(([a, b]) => `${monthName(a)} through ${monthName(b)}`),
+    ...[...new Set(values)].sort((a, b) => a - b).map(monthName),
   ]);
 }
 
