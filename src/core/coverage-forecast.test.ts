@@ -67,7 +67,7 @@ describe('forecastCoverage', () => {
     expect(f.ticks.every((t) => t.selected.length === 2)).toBe(true);
     expect(f.verdict).toEqual({
       met: false,
-      text: 'needs 12 runs per tick to meet the 5-day window',
+      text: 'needs 12 runs per tick to meet the 120 h window',
       requiredPerTick: 12,
     });
   });

@@ -248,6 +248,5 @@ function formatDuration(hours: number, windowHours: number, round?: (x: number) 
   return windowHours >= 48 ? plural(hours / 24, 'day', round) : `${decimal(hours, round)} h`;
 }
 
-/** The window as an adjective: "5-day window", "36 h window". */
-const formatWindow = (hours: number): string =>
-  hours >= 48 ? `${decimal(hours / 24)}-day` : `${decimal(hours)} h`;
+/** The window as SPEC section 3 words it: "the 120 h window". */
+const formatWindow = (hours: number): string => `${decimal(hours)} h`;
