@@ -103,8 +103,9 @@ export class ZoneRules {
 
   /**
    * Maps a local wall-clock time (milliseconds of the local timeline, i.e. instant + offset) to
-   * instants, written into `out`: [instant] for unique and gap (the shifted instant), [first,
-   * second] for a fold. Returns the LocalKind.
+   * instants, written into `out`: [instant] when unique; [shifted, transition] in a gap (the
+   * RFC 5545 shift, and the first instant whose local time is later); [first, second] pass in
+   * a fold. Returns the LocalKind.
    */
   resolveLocal(localMs: number, out: Float64Array): LocalKind {
     this.cover(localMs - LOCAL_MARGIN_MS, localMs + LOCAL_MARGIN_MS);
@@ -128,6 +129,7 @@ export class ZoneRules {
       if (localMs < at + Math.max(before, after)) {
         if (after > before) {
           out[0] = localMs - before;
+          out[1] = at;
           return LocalKind.gap;
         }
         out[0] = localMs - before;
