@@ -44,10 +44,11 @@ const forecast = (over: Partial<ForecastInput>) =>
 describe('forecastCoverage', () => {
   it('says the window is met, in days, when the auto budget rotates through every item', () => {
     const f = forecast({ fireTimes: regular(4), items: items(29) });
-    expect(f.ticks).toHaveLength(14 * 6 + 1);
+    // Every 4 h from now, now itself excluded.
+    expect(f.ticks).toHaveLength(14 * 6);
     expect(f.ticks.every((t) => t.perTick === 1 && t.selected.length === 1)).toBe(true);
     // 29 items, one per 4-hourly tick: each comes round every 116 h.
-    expect(f.items.every((c) => c.worstGapHours !== null && c.worstGapHours <= 116)).toBe(true);
+    expect(f.items.every((c) => c.worstGapHours <= 116)).toBe(true);
     expect(f.verdict).toEqual({
       met: true,
       text: 'every item covered every 4.8 days; window 5 days: met',
@@ -94,9 +95,9 @@ describe('forecastCoverage', () => {
   it('counts items that never run within the horizon', () => {
     const tenant = { ...unlimited, dailyAgentBudget: 2 };
     const f = forecast({ items: items(40, { agentCost: 1 }), tenant, days: 7 });
-    expect(f.items.filter((c) => c.worstGapHours === null)).toHaveLength(40 - 2 * 8);
+    expect(f.items.filter((c) => c.runs === 0)).toHaveLength(40 - 2 * 7);
     expect(f.verdict.text).toBe(
-      "24 items never run in the next 7 days; window 5 days: not met (the tenant's daily agent budget is the limit)",
+      "26 items never run in the next 7 days; window 5 days: not met (the tenant's daily agent budget is the limit)",
     );
   });
 
@@ -129,16 +130,50 @@ describe('forecastCoverage', () => {
     ]);
   });
 
-  it('measures the first gap from the last known run and the last one to the horizon end', () => {
+  it('measures the first gap from the last run and the last one to the horizon end', () => {
     const list = [
-      ...items(1, { id: 'old', lastRunAt: NOW - 9 * DAY }),
+      ...items(1, { id: 'recent', lastRunAt: NOW - 4 * DAY }),
       ...items(1, { id: 'off', lastRunAt: NOW - DAY, enabled: false }),
     ];
+    // One item, ticks at 12:00 every day: it runs at the first, 4.5 days after its last run.
     const f = forecast({ items: list, days: 3, fireTimes: regular(24, 12) });
     expect(f.items).toEqual([
-      { itemId: 'old', runs: 3, worstGapHours: 9 * 24 + 12, worstStalenessRatio: 228 / 120 },
+      {
+        itemId: 'recent',
+        runs: 3,
+        worstGapHours: 4 * 24 + 12,
+        worstStalenessRatio: 108 / 120,
+        overdueNow: false,
+      },
     ]);
-    expect(f.verdict.text).toBe('every item covered every 9.5 days; window 5 days: not met');
+    expect(f.verdict).toEqual({
+      met: true,
+      text: 'every item covered every 4.5 days; window 5 days: met',
+    });
+  });
+
+  it('reports a backlog apart instead of holding it against the future', () => {
+    const list = items(10, { lastRunAt: NOW - 10 * DAY });
+    const f = forecast({ items: list, fireTimes: regular(24, 12) });
+    expect(f.items.every((c) => c.overdueNow)).toBe(true);
+    expect(f.verdict.met).toBe(true);
+    expect(f.verdict.text).toMatch(/window 5 days: met \(10 items are overdue now\)$/);
+  });
+
+  it('does not call a window longer than the horizon unmet for items still waiting their turn', () => {
+    // 60 new items, 2 a day (K = 30 in a 30-day window): most wait beyond the 14-day horizon.
+    const f = forecast({
+      items: items(60),
+      fireTimes: regular(24, 9, 80),
+      coverageWindowHours: 720,
+    });
+    expect(f.items.filter((c) => c.runs === 0).length).toBeGreaterThan(0);
+    expect(f.verdict.met).toBe(true);
+  });
+
+  it('treats a fire time exactly at now as already ticked', () => {
+    const f = forecast({ items: items(1), fireTimes: [NOW, NOW + DAY], days: 2 });
+    expect(f.ticks.map((t) => t.at)).toEqual([NOW + DAY]);
   });
 
   it('says so when there is nothing to cover or the schedule does not fire', () => {

@@ -1,8 +1,10 @@
 // The coverage forecast (SPEC section 3): simulate the next ticks with the current items,
 // last-run times, budgets and cadence, and say plainly whether every item is covered once per
-// coverage window. It reuses the tick's own selection and budget rules, so it cannot drift
-// from what the engine will do; it assumes every run ends before the next tick (no overlap)
-// and that nothing else (manual runs, other schedules) spends the tenant's budget.
+// coverage window. It reuses the tick's own selection and budget rules; it assumes every run
+// ends before the next tick (no overlap) and that nothing else (manual runs, other schedules)
+// spends the tenant's budget. Gaps are judged from each item's last run, or from the first
+// tick for an item that never ran or is already overdue: a backlog is reported, not held
+// against the future.
 
 import { MS_PER_DAY, MS_PER_HOUR } from './civil-date.ts';
 import { NO_PREVIOUS_RUN, type PreviousRun } from './overlap-policy.ts';
@@ -53,11 +55,13 @@ export interface ForecastTick {
 export interface ItemCoverage {
   readonly itemId: string;
   readonly runs: number;
-  /** The longest gap between consecutive runs, from the last known run to the horizon's end;
-   *  null when the item neither has run nor runs within the horizon. */
-  readonly worstGapHours: number | null;
+  /** The longest gap between consecutive runs, from the last run (or the first tick, for an
+   *  item that never ran or is already overdue) to the horizon's end. */
+  readonly worstGapHours: number;
   /** worstGapHours ÷ coverage window: above 1 means the window is not met for this item. */
-  readonly worstStalenessRatio: number | null;
+  readonly worstStalenessRatio: number;
+  /** Whether the item was already more than a window late at `now`. */
+  readonly overdueNow: boolean;
 }
 
 export interface ForecastVerdict {
@@ -100,7 +104,8 @@ export function forecastCoverage(input: ForecastInput): Forecast {
   const byId = new Map(items.map((item) => [item.id, item]));
   const runTimes = new Map<string, number[]>(items.map((item) => [item.id, []]));
 
-  const tickTimes = fireTimes.filter((t) => t >= now && t <= end);
+  // A fire time at `now` itself has been ticked already (or is being ticked).
+  const tickTimes = fireTimes.filter((t) => t > now && t <= end);
   const ks = coverageKs(fireTimes, tickTimes, windowMs);
   let day = tenant.dayOf(now);
   let used = tenant.usedToday;
@@ -144,7 +149,16 @@ export function forecastCoverage(input: ForecastInput): Forecast {
 
   const coverage = input.items
     .filter((item) => item.enabled)
-    .map((item) => itemCoverage(item, runTimes.get(item.id)!, end, coverageWindowHours));
+    .map((item) =>
+      itemCoverage(
+        item,
+        runTimes.get(item.id)!,
+        now,
+        tickTimes[0] ?? end,
+        end,
+        coverageWindowHours,
+      ),
+    );
   const verdict = judge({
     coverage,
     coverageWindowHours,
@@ -161,13 +175,16 @@ export function forecastCoverage(input: ForecastInput): Forecast {
 function itemCoverage(
   item: ForecastItem,
   runs: readonly number[],
+  now: number,
+  firstTick: number,
   end: number,
   coverageWindowHours: number,
 ): ItemCoverage {
-  const times = item.lastRunAt === null ? [...runs, end] : [item.lastRunAt, ...runs, end];
-  if (times.length < 2) {
-    return { itemId: item.id, runs: 0, worstGapHours: null, worstStalenessRatio: null };
-  }
+  const windowMs = coverageWindowHours * MS_PER_HOUR;
+  const overdueNow = item.lastRunAt !== null && now - item.lastRunAt > windowMs;
+  // Nothing can run before the first tick: a new or overdue item is judged from there.
+  const start = item.lastRunAt === null || overdueNow ? firstTick : item.lastRunAt;
+  const times = [start, ...runs, end];
   let worst = 0;
   for (let i = 1; i < times.length; i++) worst = Math.max(worst, times[i]! - times[i - 1]!);
   const worstGapHours = worst / MS_PER_HOUR;
@@ -176,6 +193,7 @@ function itemCoverage(
     runs: runs.length,
     worstGapHours,
     worstStalenessRatio: worstGapHours / coverageWindowHours,
+    overdueNow,
   };
 }
 
@@ -203,12 +221,14 @@ function judge(f: Findings): ForecastVerdict {
       text: `the ${formatWindow(hours)} window is shorter than the gap between fire times: it cannot be met even running every item at every tick`,
     };
   }
-  const ratios = f.coverage.map((c) => c.worstStalenessRatio);
-  const worstHours = Math.max(...f.coverage.map((c) => c.worstGapHours ?? 0));
-  if (ratios.every((r) => r !== null && r <= 1)) {
+  const worstHours = Math.max(...f.coverage.map((c) => c.worstGapHours));
+  const overdue = f.coverage.filter((c) => c.overdueNow).length;
+  const backlog =
+    overdue === 0 ? '' : ` (${overdue === 1 ? '1 item is' : `${overdue} items are`} overdue now)`;
+  if (f.coverage.every((c) => c.worstStalenessRatio <= 1)) {
     return {
       met: true,
-      text: `every item covered every ${formatDuration(worstHours, hours)}; window ${window}: met`,
+      text: `every item covered every ${formatDuration(worstHours, hours)}; window ${window}: met${backlog}`,
     };
   }
   if (f.budgetShort) {
@@ -218,7 +238,7 @@ function judge(f: Findings): ForecastVerdict {
       requiredPerTick: f.required,
     };
   }
-  const never = ratios.filter((r) => r === null).length;
+  const never = f.coverage.filter((c) => c.runs === 0 && c.worstStalenessRatio > 1).length;
   const cause = f.tenantLimited ? " (the tenant's daily agent budget is the limit)" : '';
   if (never > 0) {
     const subject = never === 1 ? '1 item never runs' : `${never} items never run`;
