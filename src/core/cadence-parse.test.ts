@@ -8,9 +8,9 @@ import type { Parsed } from './validation-issue.ts';
 
 const reference = parseInstant('2026-11-23T10:17:42Z') as number;
 const parse = (input: unknown) => parseCadence(input, { reference });
-const fireTimes = (parsed: Parsed<Cadence>, count: number): string[] =>
+const fireTimes = (parsed: Parsed<Cadence>, count: number, from = reference): string[] =>
   parsed.ok
-    ? nextFireTimes(compileCadence(parsed.value), reference, count).map((f) => formatInstant(f.at))
+    ? nextFireTimes(compileCadence(parsed.value), from, count).map((f) => formatInstant(f.at))
     : [];
 const errorsOf = (input: unknown) => {
   const parsed = parse(input);
@@ -81,6 +81,38 @@ describe('parseCadence', () => {
     expect(fireTimes(passed, 2)).toEqual(['2026-11-24T09:00:00Z', '2026-11-24T14:00:00Z']);
     const ahead = parse({ type: 'interval', tick_interval_hours: 5, anchor_time: '11:00' });
     expect(fireTimes(ahead, 2)).toEqual(['2026-11-23T11:00:00Z', '2026-11-23T16:00:00Z']);
+  });
+
+  it('fires an interval origin that falls in a repeated hour once, on its first pass', () => {
+    // Created at 01:30 EDT on the fall-back day, the first pass of 01:30.
+    const from = parseInstant('2027-11-07T05:30:00Z') as number;
+    const at = (input: object, count: number) => {
+      const parsed = parseCadence({ ...input, timezone: 'America/New_York' }, { reference: from });
+      return fireTimes(parsed, count, from);
+    };
+    // The origin's second pass (06:30Z, 01:30 EST) is not a fire time.
+    expect(at({ type: 'interval', tick_interval_hours: 6 }, 1)).toEqual(['2027-11-07T12:30:00Z']);
+    expect(at({ type: 'interval', dst_policy: { fold: 'both' } }, 1)).toEqual([
+      '2027-11-08T06:30:00Z',
+    ]);
+  });
+
+  it('marks an elapsed interval whose origin was shifted out of a gap', () => {
+    const from = parseInstant('2027-03-13T12:00:00Z') as number;
+    const parsed = parseCadence(
+      {
+        type: 'interval',
+        tick_interval_hours: 5,
+        anchor_time: '02:30',
+        timezone: 'America/New_York',
+      },
+      { reference: from },
+    );
+    const fires = parsed.ok ? nextFireTimes(compileCadence(parsed.value), from, 2) : [];
+    expect(fires.map((f) => [formatInstant(f.at), f.dst])).toEqual([
+      ['2027-03-14T07:30:00Z', 'shifted'],
+      ['2027-03-14T12:30:00Z', null],
+    ]);
   });
 
   it('without an anchor, fires every interval from the reference minute', () => {

@@ -200,12 +200,8 @@ function oracle(c: Cadence, from: number, to: number): FireTime[] {
   };
   if (c.type === 'interval' && intervalMode(c.tick_interval_hours) === 'elapsed') {
     const originDay = parseCivilDate(c.origin_date) as number;
-    const origin = resolve(
-      zoneId,
-      originDay,
-      parseLocalTime(c.anchor_time) as number,
-      'compatible',
-    );
+    const anchor = parseLocalTime(c.anchor_time) as number;
+    const origin = resolve(zoneId, originDay, anchor, 'compatible');
     const period = c.tick_interval_hours * 3_600_000;
     for (
       let at = origin + Math.max(0, Math.floor((from - origin) / period)) * period;
@@ -215,13 +211,19 @@ function oracle(c: Cadence, from: number, to: number): FireTime[] {
       const local = Temporal.Instant.fromEpochMilliseconds(at).toZonedDateTimeISO(zoneId);
       const day = daysFromCivil(local.year, local.month, local.day);
       if (!c.run_days.includes(local.dayOfWeek as 1)) continue;
-      add(at, kindOf(zoneId, day, local.hour * 60 + local.minute) === 'fold' ? 'repeated' : null);
+      const shifted = at === origin && kindOf(zoneId, originDay, anchor) === 'gap';
+      const repeated = kindOf(zoneId, day, local.hour * 60 + local.minute) === 'fold';
+      add(at, shifted ? 'shifted' : repeated ? 'repeated' : null);
     }
   } else {
     const fixed = !everyHour(c);
     const firstDay = Math.floor(from / MS_PER_DAY) - 2;
     const lastDay = Math.floor(to / MS_PER_DAY) + 2;
+    // An interval's origin (k = 0) is a single fire time, at its first pass.
+    const origin =
+      c.type === 'interval' ? [parseCivilDate(c.origin_date), parseLocalTime(c.anchor_time)] : [];
     for (const [day, minute] of localCandidates(c, firstDay, lastDay)) {
+      const isOrigin = day === origin[0] && minute === origin[1];
       const kind = kindOf(zoneId, day, minute);
       if (kind === 'unique') add(resolve(zoneId, day, minute, 'reject'), null);
       else if (kind === 'gap') {
@@ -229,7 +231,7 @@ function oracle(c: Cadence, from: number, to: number): FireTime[] {
           add(resolve(zoneId, day, minute, 'compatible'), 'shifted');
       } else {
         add(resolve(zoneId, day, minute, 'earlier'), 'repeated');
-        if (!fixed || c.dst_policy.fold === 'both')
+        if (!isOrigin && (!fixed || c.dst_policy.fold === 'both'))
           add(resolve(zoneId, day, minute, 'later'), 'repeated');
       }
     }

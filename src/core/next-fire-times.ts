@@ -155,6 +155,7 @@ export class FireTimeCursor {
   private last = -Infinity;
   // Elapsed state: the origin instant and the next multiple of the period to try.
   private originAt = 0;
+  private originShifted = false;
   private k = 0;
 
   constructor(
@@ -192,13 +193,16 @@ export class FireTimeCursor {
         return { at, dst: MARKS[mark] ?? null };
       }
       if (this.pending === undefined) return undefined;
-      this.place(this.pending, policy, pattern.fixedTime);
+      // The origin itself (k = 0 of an interval) is one fire time: its first pass only.
+      const isOrigin = this.pending === pattern.originMinute * MS_PER_MINUTE;
+      const bothPasses = !isOrigin && (!pattern.fixedTime || policy.fold === 'both');
+      this.place(this.pending, policy, pattern.fixedTime, bothPasses);
       this.pending = undefined;
     }
   }
 
   /** Maps one local candidate to instants under the DST policy and buffers them. */
-  private place(localMs: number, policy: DstPolicy, fixedTime: boolean): void {
+  private place(localMs: number, policy: DstPolicy, fixedTime: boolean, bothPasses: boolean): void {
     const out = this.scratch;
     const kind = this.rules.resolveLocal(localMs, out);
     if (kind === LocalKind.unique) {
@@ -208,7 +212,7 @@ export class FireTimeCursor {
       else if ((out[0] as number) > this.after) this.onSkipped?.({ local: localMs });
     } else {
       this.buffer(out[0] as number, REPEATED);
-      if (!fixedTime || policy.fold === 'both') this.buffer(out[1] as number, REPEATED);
+      if (bothPasses) this.buffer(out[1] as number, REPEATED);
     }
   }
 
@@ -273,20 +277,22 @@ export class FireTimeCursor {
     if (!this.started) {
       this.started = true;
       // The origin is a local time: a gap shifts it, a fold takes its first pass.
-      rules.resolveLocal(c.originLocalMs, this.scratch);
+      this.originShifted = rules.resolveLocal(c.originLocalMs, this.scratch) === LocalKind.gap;
       const origin = this.scratch[0] as number;
       this.k = Math.max(0, Math.floor((this.after - origin) / c.periodMs) + 1);
       this.originAt = origin;
     }
     const limit = this.k + Math.ceil((SEARCH_HORIZON_DAYS * MS_PER_DAY) / c.periodMs);
     for (; this.k < limit;) {
-      const at = this.originAt + this.k++ * c.periodMs;
+      const k = this.k++;
+      const at = this.originAt + k * c.periodMs;
       if (at <= this.after) continue;
       if (c.endAt !== undefined && at > c.endAt) return undefined;
       const local = at + rules.offsetAt(at);
       if (!(c.runDayMask & (1 << isoWeekday(Math.floor(local / MS_PER_DAY))))) continue;
       const repeated = rules.resolveLocal(local, this.scratch) === LocalKind.fold;
-      return { at, dst: repeated ? DstMark.repeated : null };
+      const shifted = k === 0 && this.originShifted;
+      return { at, dst: shifted ? DstMark.shifted : repeated ? DstMark.repeated : null };
     }
     return undefined;
   }
