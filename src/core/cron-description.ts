@@ -40,6 +40,20 @@ function valuesAndRanges(
   return { values, ranges };
 }
 
+/** Ranges ("Monday through Friday") and single values as phrases, ordered by their first value. */
+function inOrder(
+  ranges: readonly (readonly [number, number])[],
+  values: readonly number[],
+  name: (value: number) => string,
+  compare: (a: number, b: number) => number = (a, b) => a - b,
+): string[] {
+  const phrases = [
+    ...ranges.map(([a, b]) => ({ first: a, text: `${name(a)} through ${name(b)}` })),
+    ...[...new Set(values)].map((v) => ({ first: v, text: name(v) })),
+  ];
+  return phrases.sort((x, y) => compare(x.first, y.first)).map((p) => p.text);
+}
+
 /** The clock part: a repeating phrase ("Every 15 minutes") or a list of times ("9:00 AM"). */
 type Times = { readonly repeat: string } | { readonly at: string };
 
@@ -80,10 +94,7 @@ function describeTimes(minutesOfDay: readonly number[]): Times | undefined {
 function describeDaysOfMonth(parts: readonly CronPart[]): string | undefined {
   if (parts.some((p) => p.kind === 'any' || (p.kind === 'range' && p.step !== 1))) return undefined;
   const { values, ranges } = valuesAndRanges(parts, 1, 31);
-  const items = [
-    ...ranges.map(([a, b]) => `${ordinal(a)} through ${ordinal(b)}`),
-    ...[...new Set(values)].sort((a, b) => a - b).map(ordinal),
-  ];
+  const items = inOrder(ranges, values, ordinal);
   if (parts.some((p) => p.kind === 'last-day')) items.push('last day');
   return items.length <= MAX_LISTED ? `the ${joinWithAnd(items)} of the month` : undefined;
 }
@@ -92,10 +103,16 @@ function describeDaysOfMonth(parts: readonly CronPart[]): string | undefined {
 function describeDaysOfWeek(parts: readonly CronPart[]): string {
   const { values, ranges } = valuesAndRanges(parts, 0, 6);
   const lasts = parts.flatMap((p) => (p.kind === 'last-weekday' ? [p.weekday] : []));
-  const items = ranges.map(([a, b]) => `${weekdayName(a)} through ${weekdayName(b)}`);
   // Only a pure list may read as "weekdays"/"weekends"; a range keeps its "through".
-  if (ranges.length === 0 && values.length > 0) items.push(describeDayList(values));
-  else items.push(...[...new Set(values.map((v) => v % 7))].sort(mondayFirst).map(weekdayName));
+  const items =
+    ranges.length === 0 && values.length > 0
+      ? [describeDayList(values)]
+      : inOrder(
+          ranges,
+          values.map((v) => v % 7),
+          weekdayName,
+          (a, b) => mondayFirst(a % 7, b % 7),
+        );
   if (lasts.length > 0) {
     const names = [...new Set(lasts)].sort(mondayFirst).map(weekdayName);
     items.push(`the last ${joinWithAnd(names)} of the month`);
@@ -108,10 +125,7 @@ function describeMonths(parts: readonly CronPart[]): string {
   const covered = new Set(values);
   for (const [a, b] of ranges) for (let m = a; m <= b; m++) covered.add(m);
   if (covered.size === 12) return '';
-  return joinWithAnd([
-    ...ranges.map(([a, b]) => `${monthName(a)} through ${monthName(b)}`),
-    ...[...new Set(values)].sort((a, b) => a - b).map(monthName),
-  ]);
+  return joinWithAnd(inOrder(ranges, values, monthName));
 }
 
 /** Whether a day field's value parts alone select every day (`*`, `1-31`, `0-6`…). */
