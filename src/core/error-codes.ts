@@ -51,7 +51,7 @@ export const ERROR_CODES = {
   ssrf_blocked: run('An outbound call targeted an address the outbound guard blocks.'),
   lease_lost: run('The worker lost the run’s lease before finishing it.', true),
   cancelled: run('The run was cancelled.'),
-  internal: run('An unexpected internal error.', true),
+  internal: run('An unexpected internal error.'),
   // Broken invariants: a bug in Rota, never the caller's fault.
   illegal_run_transition: {
     kind: 'invariant',
