@@ -9,5 +9,10 @@ if (major < 24) {
   );
   process.exit(2);
 }
+// `rota preview … | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -20,7 +20,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
+    if (!(error instanceof CommanderError)) {
+      // A bug in Rota, not the caller's mistake: say so plainly, without a stack trace.
+      io.stderr(`error: internal error in rota: ${(error as Error).message ?? String(error)}\n`);
+      return ExitCode.failure;
+    }
     if (error.exitCode === 0) return ExitCode.ok; // --help, --version
     if (json) {
       reportErrors(

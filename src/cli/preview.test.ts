@@ -109,6 +109,33 @@ describe('rota preview', () => {
     ]);
   });
 
+  it('lists the passes of a repeated hour in time order and says how every-hour cadences treat DST', async () => {
+    const cadence = JSON.stringify({
+      type: 'cron',
+      expression: '15,45 * * * *',
+      timezone: 'America/New_York',
+    });
+    const { stdout } = await rota(
+      'preview',
+      '--cadence',
+      cadence,
+      '--from',
+      '2027-11-07T04:50:00Z',
+      '--count',
+      '4',
+    );
+    expect(stdout.split('\n')).toEqual([
+      'Every hour at 15 and 45 minutes past EDT',
+      'Time zone America/New_York; fires on both passes of a repeated hour and shifts out of DST gaps.',
+      '',
+      '1  Sun 2027-11-07 01:15 -04:00   2027-11-07T05:15:00Z  in a repeated hour',
+      '2  Sun 2027-11-07 01:45 -04:00   2027-11-07T05:45:00Z  in a repeated hour',
+      '3  Sun 2027-11-07 01:15 -05:00   2027-11-07T06:15:00Z  in a repeated hour',
+      '4  Sun 2027-11-07 01:45 -05:00   2027-11-07T06:45:00Z  in a repeated hour',
+      '',
+    ]);
+  });
+
   it('allows up to 1000 fire times and no more', async () => {
     const many = await rota('preview', '--cadence', weekly, '--count', '1000', '--json');
     expect(JSON.parse(many.stdout).next_runs).toHaveLength(1000);
@@ -130,6 +157,10 @@ describe('rota preview', () => {
     [['--cadence', weekly, '--from', 'yesterday'], ['--from']],
     [['--cadence', weekly, '--count', 'ten'], ['--count']],
     [['--cadence', weekly, '--count', '0'], ['--count']],
+    [['--cadence', weekly, '--count', '1e2'], ['--count']],
+    [['--cadence', weekly, '--count', '0x10'], ['--count']],
+    [['--cadence', weekly, '--from', '9999-12-31T23:59:59Z'], ['--from']],
+    [['--cadence', weekly, '--from', '1850-01-01T00:00:00Z'], ['--from']],
     [['--cadence', '{"type":"cron","expression":"0 0 30 2 *"}'], ['']],
     [[], ['']],
     [['--cadence', weekly, '--bogus'], ['']],
@@ -157,6 +188,15 @@ describe('rota preview', () => {
 
 describe('the rota executable', () => {
   const run = promisify(execFile);
+
+  it('exits quietly when its reader closes the pipe early', async () => {
+    // One large --json write is still pending when `head` closes the pipe.
+    const every = JSON.stringify({ type: 'cron', expression: '* * * * *' });
+    const script = `"${process.execPath}" bin/rota.js preview --cadence '${every}' --count 1000 --json | head -c 10; exit \${PIPESTATUS[0]}`;
+    const { stdout, stderr } = await run('bash', ['-c', script]);
+    expect(stdout).toHaveLength(10);
+    expect(stderr).toBe('');
+  });
 
   it('runs preview as a real process and exits 2 on a usage error', async () => {
     const ok = await run(process.execPath, [

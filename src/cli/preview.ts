@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { previewCadence, type CadencePreview } from '../core/cadence-preview.ts';
 import { isoWeekday, parseCivilDate } from '../core/civil-date.ts';
-import { parseInstant } from '../core/instant.ts';
+import { weekdayName } from '../core/english-phrases.ts';
+import { isSupportedInstant, parseInstant } from '../core/instant.ts';
 import { issue, type ValidationIssue } from '../core/validation-issue.ts';
 import { ExitCode, type CliIo } from './io.ts';
 
@@ -49,19 +50,21 @@ function runPreview(options: PreviewOptions, io: CliIo): number {
       ),
     );
   }
-  const from =
+  const parsedFrom =
     options.from === undefined ? Math.floor(io.now() / 1000) * 1000 : parseInstant(options.from);
+  const from = parsedFrom !== undefined && isSupportedInstant(parsedFrom) ? parsedFrom : undefined;
   if (from === undefined) {
     errors.push(
       issue(
         '--from',
         'invalid_instant',
-        '--from must be an ISO-8601 instant with Z or an offset, e.g. 2027-03-14T00:00:00Z.',
+        '--from must be an ISO-8601 instant with Z or an offset between 1900 and 2699, e.g. 2027-03-14T00:00:00Z.',
       ),
     );
   }
-  const count = Number(options.count ?? DEFAULT_COUNT);
-  if (!Number.isInteger(count) || count < 1 || count > MAX_PREVIEW_COUNT) {
+  const countText = options.count ?? String(DEFAULT_COUNT);
+  const count = /^\d{1,4}$/.test(countText) ? Number(countText) : NaN;
+  if (!(count >= 1 && count <= MAX_PREVIEW_COUNT)) {
     errors.push(
       issue(
         '--count',
@@ -98,21 +101,31 @@ export function reportErrors(errors: readonly ValidationIssue[], json: boolean, 
   }
 }
 
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const DST_RULES: Record<
+  CadencePreview['dstRule'],
+  (p: CadencePreview['cadence']['dst_policy']) => string
+> = {
+  fixed_time: (p) =>
+    `in a DST gap: ${p.gap}; in a repeated hour: ${p.fold === 'first' ? 'first pass only' : 'both passes'}.`,
+  every_hour: () => 'fires on both passes of a repeated hour and shifts out of DST gaps.',
+  elapsed: () => 'counts elapsed hours; DST does not move it.',
+};
+
+const weekdayOf = (date: string): string =>
+  weekdayName(isoWeekday(parseCivilDate(date) ?? 0)).slice(0, 3);
 
 function formatPreview(preview: CadencePreview): string {
   const { cadence } = preview;
   const lines = [
     preview.summary,
-    `Time zone ${cadence.timezone}; in a DST gap: ${cadence.dst_policy.gap}; in a repeated hour: ${cadence.dst_policy.fold === 'first' ? 'first pass only' : 'both passes'}.`,
+    `Time zone ${cadence.timezone}; ${DST_RULES[preview.dstRule](cadence.dst_policy)}`,
     '',
   ];
   if (preview.next_runs.length === 0) lines.push('No fire times ahead.');
   const width = String(preview.next_runs.length).length;
-  // Rows sort by local wall-clock time, so a skipped time appears where it would have fired.
-  const rows: [string, string][] = preview.next_runs.map((run, i) => {
+  // Rows run in time order; a skipped time stands where a shift would have fired it.
+  const rows: [number, string][] = preview.next_runs.map((run, i) => {
     const date = run.local.slice(0, 10);
-    const weekday = WEEKDAYS[isoWeekday(parseCivilDate(date) ?? 0) - 1] ?? '';
     const note =
       run.dst === 'shifted'
         ? '  shifted out of a DST gap'
@@ -121,19 +134,18 @@ function formatPreview(preview: CadencePreview): string {
           : '';
     const time = `${run.local.slice(11, 16)} ${run.local.slice(19)}`;
     return [
-      run.local,
-      `${String(i + 1).padStart(width)}  ${weekday} ${date} ${time}   ${run.at}${note}`,
+      Date.parse(run.at),
+      `${String(i + 1).padStart(width)}  ${weekdayOf(date)} ${date} ${time}   ${run.at}${note}`,
     ];
   });
-  for (const local of preview.skipped) {
+  for (const { local, shiftedAt } of preview.skipped) {
     const date = local.slice(0, 10);
-    const weekday = WEEKDAYS[isoWeekday(parseCivilDate(date) ?? 0) - 1] ?? '';
     rows.push([
-      local,
-      `${'-'.padStart(width)}  ${weekday} ${date} ${local.slice(11)}          skipped: does not exist (DST gap, gap "skip")`,
+      shiftedAt,
+      `${'-'.padStart(width)}  ${weekdayOf(date)} ${date} ${local.slice(11)}          skipped: does not exist (DST gap, gap "skip")`,
     ]);
   }
-  rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  rows.sort(([a], [b]) => a - b);
   lines.push(...rows.map(([, line]) => line));
   return `${lines.join('\n')}\n`;
 }

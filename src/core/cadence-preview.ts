@@ -5,7 +5,14 @@ import type { Cadence } from './cadence.ts';
 import { parseCadence } from './cadence-parse.ts';
 import { summarizeCadence } from './cadence-summary.ts';
 import { formatInstant, formatLocalInstant } from './instant.ts';
-import { compileCadence, FireTimeCursor, type DstMark } from './next-fire-times.ts';
+import {
+  compileCadence,
+  dstRule,
+  FireTimeCursor,
+  type DstMark,
+  type DstRule,
+  type SkippedTime,
+} from './next-fire-times.ts';
 import { zoneRules } from './time-zone.ts';
 import type { Parsed } from './validation-issue.ts';
 
@@ -21,16 +28,16 @@ export interface CadencePreview {
   readonly cadence: Cadence;
   readonly summary: string;
   readonly next_runs: readonly PreviewRun[];
-  /** Local wall-clock times (`YYYY-MM-DDTHH:MM`) that `gap: "skip"` dropped among them. */
-  readonly skipped: readonly string[];
+  /** Local times that `gap: "skip"` dropped among them, with where a shift would have put them. */
+  readonly skipped: readonly { readonly local: string; readonly shiftedAt: number }[];
+  readonly dstRule: DstRule;
 }
 
 /** Previews an already normalised cadence: the first `count` fire times strictly after `from`. */
 export function previewNormalised(cadence: Cadence, from: number, count: number): CadencePreview {
-  const skippedLocal: number[] = [];
-  const cursor = new FireTimeCursor(compileCadence(cadence), from, (s) =>
-    skippedLocal.push(s.local),
-  );
+  const skipped: SkippedTime[] = [];
+  const compiled = compileCadence(cadence);
+  const cursor = new FireTimeCursor(compiled, from, (s) => skipped.push(s));
   const rules = zoneRules(cadence.timezone, from);
   const runs: PreviewRun[] = [];
   let first: number | undefined;
@@ -51,9 +58,10 @@ export function previewNormalised(cadence: Cadence, from: number, count: number)
     summary: summarizeCadence(cadence, first ?? from),
     next_runs: runs,
     // Skipped times after the last listed run belong to a later page of the preview.
-    skipped: skippedLocal
-      .filter((local) => local - rules.offsetAt(local) <= last || runs.length < count)
-      .map((local) => formatInstant(local).slice(0, 16)),
+    skipped: skipped
+      .filter((s) => s.shiftedAt <= last || runs.length < count)
+      .map((s) => ({ local: formatInstant(s.local).slice(0, 16), shiftedAt: s.shiftedAt })),
+    dstRule: dstRule(compiled),
   };
 }
 

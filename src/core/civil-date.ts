@@ -48,7 +48,7 @@ export function civilFromDays(epochDay: number): CivilDate {
 /** ISO weekday of an epoch day: 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday). */
 export const isoWeekday = (epochDay: number): number => ((((epochDay + 3) % 7) + 7) % 7) + 1;
 
-const pad2 = (n: number): string => String(n).padStart(2, '0');
+export const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /** `YYYY-MM-DD` for years 0…9999. */
 export function formatCivilDate({ year, month, day }: CivilDate): string {

@@ -2,7 +2,7 @@
 // instead of stopping at the first. Absent and null both mean "not given: use the default".
 import { parseLocalTime } from './civil-date.ts';
 import type { IsoWeekday } from './cadence.ts';
-import { parseInstant } from './instant.ts';
+import { isSupportedInstant, parseInstant } from './instant.ts';
 import { issue, pointer, type ValidationIssue } from './validation-issue.ts';
 
 export const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -10,10 +10,6 @@ export const isObject = (v: unknown): v is Record<string, unknown> =>
 
 export const describeJson = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
-
-// Instants Rota accepts: wide enough for any schedule, narrow enough for the zone tables.
-const EARLIEST_INSTANT = Date.UTC(1900, 0, 1);
-const LATEST_INSTANT = Date.UTC(2700, 0, 1);
 
 export class FieldReader {
   readonly errors: ValidationIssue[] = [];
@@ -74,7 +70,7 @@ export class FieldReader {
     const text = this.string(key);
     if (text === undefined) return undefined;
     const ms = parseInstant(text);
-    if (ms === undefined || ms < EARLIEST_INSTANT || ms >= LATEST_INSTANT) {
+    if (ms === undefined || !isSupportedInstant(ms)) {
       this.fail(
         `/${key}`,
         'invalid_instant',

@@ -6,7 +6,16 @@ import {
   formatCivilDate,
   MS_PER_DAY,
   MS_PER_MINUTE,
+  pad2,
 } from './civil-date.ts';
+
+// Instants Rota accepts: wide enough for any schedule, narrow enough for the zone tables and
+// for four-digit years in every formatted time.
+const EARLIEST_INSTANT = Date.UTC(1900, 0, 1);
+const LATEST_INSTANT = Date.UTC(2700, 0, 1);
+
+export const isSupportedInstant = (ms: number): boolean =>
+  ms >= EARLIEST_INSTANT && ms < LATEST_INSTANT;
 
 const INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
@@ -39,8 +48,6 @@ export function parseInstant(text: string): number | undefined {
   );
 }
 
-const pad2 = (n: number): string => String(n).padStart(2, '0');
-
 function wallClock(localMs: number): string {
   const day = Math.floor(localMs / MS_PER_DAY);
   const secondOfDay = Math.floor((localMs - day * MS_PER_DAY) / 1000);
@@ -49,8 +56,11 @@ function wallClock(localMs: number): string {
   return `${formatCivilDate(civilFromDays(day))}T${pad2(h)}:${pad2(m)}:${pad2(secondOfDay % 60)}`;
 }
 
-/** `YYYY-MM-DDTHH:MM:SSZ` (whole seconds: fire times never carry milliseconds). */
-export const formatInstant = (instantMs: number): string => `${wallClock(instantMs)}Z`;
+/** `YYYY-MM-DDTHH:MM:SSZ`, with `.mmm` only when there are milliseconds (fire times have none). */
+export function formatInstant(instantMs: number): string {
+  const millis = ((instantMs % 1000) + 1000) % 1000;
+  return `${wallClock(instantMs)}${millis === 0 ? '' : `.${String(millis).padStart(3, '0')}`}Z`;
+}
 
 /** `YYYY-MM-DDTHH:MM:SS±HH:MM`: the instant's wall-clock time at the given UTC offset. */
 export function formatLocalInstant(instantMs: number, offsetMs: number): string {

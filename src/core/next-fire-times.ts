@@ -38,7 +38,19 @@ export interface FireTime {
 export interface SkippedTime {
   /** Local wall-clock time as epoch milliseconds of the local timeline. */
   readonly local: number;
+  /** Where `gap: "shift"` would have fired it, to place it among the fire times. */
+  readonly shiftedAt: number;
 }
+
+/** Which DST rule a cadence follows (ADR 0003). */
+export type DstRule = 'fixed_time' | 'every_hour' | 'elapsed';
+
+export const dstRule = (compiled: CompiledCadence): DstRule =>
+  compiled.kind === 'elapsed'
+    ? 'elapsed'
+    : compiled.pattern.fixedTime
+      ? 'fixed_time'
+      : 'every_hour';
 
 /** How far ahead one search for the next fire time looks before concluding there is none. */
 export const SEARCH_HORIZON_DAYS = 11 * 366;
@@ -59,8 +71,9 @@ export type CompiledCadence =
       });
 
 /**
- * Prepares a normalised cadence (the output of parseCadence) for repeated evaluation. Throws
- * only if given an unvalidated cadence whose cron expression does not parse.
+ * Prepares a normalised cadence (the output of parseCadence) for repeated evaluation. Only a
+ * cadence that never went through parseCadence can make it throw (a bad cron expression or
+ * time zone).
  */
 export function compileCadence(cadence: Cadence): CompiledCadence {
   const bounds: Bounds = {
@@ -209,7 +222,8 @@ export class FireTimeCursor {
       this.buffer(out[0] as number, NO_MARK);
     } else if (kind === LocalKind.gap) {
       if (!fixedTime || policy.gap === 'shift') this.buffer(out[0] as number, SHIFTED);
-      else if ((out[0] as number) > this.after) this.onSkipped?.({ local: localMs });
+      else if ((out[0] as number) > this.after)
+        this.onSkipped?.({ local: localMs, shiftedAt: out[0] as number });
     } else {
       this.buffer(out[0] as number, REPEATED);
       if (bothPasses) this.buffer(out[1] as number, REPEATED);
