@@ -27,7 +27,14 @@ export interface LocalPattern {
   readonly originMinute: number;
 }
 
-const dayMask = (days: readonly IsoWeekday[]): number => days.reduce((m, d) => m | (1 << d), 0);
+/** ISO weekdays as bits 1…7 of a mask. */
+export const weekdayMask = (days: readonly IsoWeekday[]): number =>
+  days.reduce((m, d) => m | (1 << d), 0);
+
+/** An interval's origin in local minutes (epoch day × 1440 + minute of the day). */
+export const intervalOriginMinute = (cadence: IntervalCadence): number =>
+  (parseCivilDate(cadence.origin_date) ?? 0) * MINUTES_PER_DAY +
+  (parseLocalTime(cadence.anchor_time) ?? 0);
 
 const minutes = (times: readonly string[]): number[] =>
   [...new Set(times.map((t) => parseLocalTime(t) ?? 0))].sort((a, b) => a - b);
@@ -75,7 +82,7 @@ export function calendarPattern(cadence: CalendarCadence): LocalPattern {
     case 'daily':
       return { ...base, firstDay: (from, until) => (from < until ? from : undefined) };
     case 'weekly': {
-      const mask = dayMask(cadence.days_of_week ?? [1]);
+      const mask = weekdayMask(cadence.days_of_week ?? [1]);
       return { ...base, firstDay: (from, until) => firstDayInMask(mask, from, until) };
     }
     case 'monthly': {
@@ -88,10 +95,10 @@ export function calendarPattern(cadence: CalendarCadence): LocalPattern {
 /** Interval cadences counted in local days or local hours of the day (not elapsed time). */
 export function intervalPattern(cadence: IntervalCadence): LocalPattern {
   const hours = cadence.tick_interval_hours;
-  const anchor = parseLocalTime(cadence.anchor_time) ?? 0;
-  const originDay = parseCivilDate(cadence.origin_date) ?? 0;
-  const mask = dayMask(cadence.run_days);
-  const originMinute = originDay * MINUTES_PER_DAY + anchor;
+  const originMinute = intervalOriginMinute(cadence);
+  const originDay = Math.floor(originMinute / MINUTES_PER_DAY);
+  const anchor = originMinute - originDay * MINUTES_PER_DAY;
+  const mask = weekdayMask(cadence.run_days);
   if (hours % 24 === 0) {
     const every = hours / 24;
     const times = [anchor];

@@ -10,8 +10,6 @@ import {
   MS_PER_DAY,
   MS_PER_HOUR,
   MS_PER_MINUTE,
-  parseCivilDate,
-  parseLocalTime,
 } from './civil-date.ts';
 import { parseCron } from './cron-expression.ts';
 import { parseInstant } from './instant.ts';
@@ -19,7 +17,9 @@ import { lowerBound } from './lower-bound.ts';
 import {
   calendarPattern,
   cronPattern,
+  intervalOriginMinute,
   intervalPattern,
+  weekdayMask,
   type LocalPattern,
 } from './local-pattern.ts';
 import { LocalKind, zoneRules, type ZoneRules } from './time-zone.ts';
@@ -94,15 +94,13 @@ export function compileCadence(cadence: Cadence): CompiledCadence {
       if (intervalMode(cadence.tick_interval_hours) !== 'elapsed') {
         return { kind: 'local', zone, policy, ...bounds, pattern: intervalPattern(cadence) };
       }
-      const originDay = parseCivilDate(cadence.origin_date) ?? 0;
-      const anchor = parseLocalTime(cadence.anchor_time) ?? 0;
       return {
         kind: 'elapsed',
         zone,
         ...bounds,
-        originLocalMs: (originDay * MINUTES_PER_DAY + anchor) * MS_PER_MINUTE,
+        originLocalMs: intervalOriginMinute(cadence) * MS_PER_MINUTE,
         periodMs: cadence.tick_interval_hours * MS_PER_HOUR,
-        runDayMask: cadence.run_days.reduce((m, d) => m | (1 << d), 0),
+        runDayMask: weekdayMask(cadence.run_days),
       };
     }
   }
