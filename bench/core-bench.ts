@@ -5,7 +5,7 @@ import { Cron } from 'croner';
 import { parseCadence } from '../src/core/cadence-parse.ts';
 import type { Cadence } from '../src/core/cadence.ts';
 import { compileCadence, nextFireTime, type CompiledCadence } from '../src/core/next-fire-times.ts';
-import { selectItems, type SelectableItem } from '../src/core/select-items.ts';
+import { decideSelection, selectItems, type SelectableItem } from '../src/core/select-items.ts';
 import { zoneRules } from '../src/core/time-zone.ts';
 
 const N = Number(process.env.BENCH_N ?? 100_000);
@@ -179,15 +179,19 @@ const items: SelectableItem[] = Array.from({ length: N }, (_, i) => ({
   agentCost: int(1, 5),
   previous: { live: random() < 0.01, waiting: false },
 }));
+const selectionInput = {
+  fireTime: FROM,
+  coverageWindowHours: 120,
+  perTick: 5_000,
+  tenantLeft: 10_000,
+  overlapPolicy: 'skip' as const,
+  items,
+};
 const selection = measure(() => {
-  sink += selectItems({
-    fireTime: FROM,
-    coverageWindowHours: 120,
-    perTick: 5_000,
-    tenantLeft: 10_000,
-    overlapPolicy: 'skip',
-    items,
-  }).entries.length;
+  sink += decideSelection(selectionInput).totals.runs;
+});
+const selectionEntries = measure(() => {
+  sink += selectItems(selectionInput).entries.length;
 });
 const plainSort = measure(() => {
   const copy = items.map((item) => ({
@@ -263,9 +267,16 @@ console.log(row(['selection', 'median ms', 'ratio']));
 console.log(row(['---', '---:', '---:']));
 console.log(
   row([
-    `select among ${N.toLocaleString('en-US')} items (Rota)`,
+    `select among ${N.toLocaleString('en-US')} items: decisions (Rota)`,
     selection.toFixed(1),
     `${(selection / plainSort).toFixed(2)}× plain sort`,
+  ]),
+);
+console.log(
+  row([
+    `… and an audit entry object per item (Rota)`,
+    selectionEntries.toFixed(1),
+    `${(selectionEntries / plainSort).toFixed(2)}× plain sort`,
   ]),
 );
 console.log(
