@@ -1,4 +1,6 @@
 // Where a command writes: injected so that tests run commands in-process and read their output.
+import type { ValidationIssue } from '../core/validation-issue.ts';
+
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -14,3 +16,16 @@ export const processIo: CliIo = {
 
 /** Exit codes shared by every command. */
 export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** Usage and validation errors: {"errors": [...]} on stdout with --json, else lines on stderr. */
+export function reportErrors(errors: readonly ValidationIssue[], json: boolean, io: CliIo): void {
+  if (json) {
+    io.stdout(`${JSON.stringify({ errors })}\n`);
+    return;
+  }
+  for (const e of errors) {
+    // Argument errors name their flag in the message; cadence errors point into the JSON.
+    const where = e.field.startsWith('/') ? `cadence${e.field}: ` : '';
+    io.stderr(`error: ${where}${e.message} (${e.code})\n`);
+  }
+}

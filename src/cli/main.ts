@@ -1,7 +1,7 @@
 // The `rota` command line. Each command lives in its own file and registers itself here.
 import { Command, CommanderError } from 'commander';
-import { ExitCode, processIo, type CliIo } from './io.ts';
-import { registerPreview, reportErrors } from './preview.ts';
+import { ExitCode, processIo, reportErrors, type CliIo } from './io.ts';
+import { registerPreview } from './preview.ts';
 import { issue } from '../core/validation-issue.ts';
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {

@@ -6,7 +6,7 @@ import { isoWeekday, parseCivilDate } from '../core/civil-date.ts';
 import { weekdayName } from '../core/english-phrases.ts';
 import { isSupportedInstant, parseInstant } from '../core/instant.ts';
 import { issue, type ValidationIssue } from '../core/validation-issue.ts';
-import { ExitCode, type CliIo } from './io.ts';
+import { ExitCode, reportErrors, type CliIo } from './io.ts';
 
 export const MAX_PREVIEW_COUNT = 1000;
 const DEFAULT_COUNT = 5;
@@ -87,18 +87,6 @@ function runPreview(options: PreviewOptions, io: CliIo): number {
   }
   reportErrors(errors, options.json === true, io);
   return ExitCode.usage;
-}
-
-export function reportErrors(errors: readonly ValidationIssue[], json: boolean, io: CliIo): void {
-  if (json) {
-    io.stdout(`${JSON.stringify({ errors })}\n`);
-    return;
-  }
-  for (const e of errors) {
-    // Argument errors name their flag in the message; cadence errors point into the JSON.
-    const where = e.field.startsWith('/') ? `cadence${e.field}: ` : '';
-    io.stderr(`error: ${where}${e.message} (${e.code})\n`);
-  }
 }
 
 const DST_RULES: Record<
