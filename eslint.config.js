@@ -48,7 +48,7 @@ export default tseslint.config(
   {
     // The pure core: no Node built-ins, no drivers, no clock. Only the wrapped pure libraries.
     files: ['src/core/**/*.ts'],
-    ignores: ['src/core/**/*.test.ts'],
+    ignores: ['src/core/**/*.test.ts', 'src/core/**/*.test-helpers.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -88,7 +88,7 @@ export default tseslint.config(
   },
   {
     // Tests read parsed JSON output all the time; an `any` there is what is being asserted on.
-    files: ['**/*.test.ts', 'test/**/*.ts'],
+    files: ['**/*.test.ts', '**/*.test-helpers.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

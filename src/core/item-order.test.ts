@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { idOrder, itemScore, orderItems, type OrderableItem } from './item-order.ts';
 
-const HOUR = 3_600_000;
-const NOW = Date.UTC(2026, 5, 1, 9);
+import { arbOrderableItem, arbItemList, HOUR, NOW } from './items.test-helpers.ts';
 
 const item = (id: string, over: Partial<OrderableItem> = {}): OrderableItem => ({
   id,
@@ -37,30 +36,7 @@ function referenceOrder(items: readonly OrderableItem[], at: number, windowHours
     .map((x) => x.id);
 }
 
-// Small domains so that ties on every key are common.
-const arbItem = (id: string) =>
-  fc.record({
-    id: fc.constant(id),
-    priority: fc.oneof(fc.constantFrom(-100, -10, 0, 10, 100), fc.integer({ min: -100, max: 100 })),
-    lastRunAt: fc.option(
-      fc.oneof(
-        fc.constantFrom(NOW - 24 * HOUR, NOW - 48 * HOUR, NOW, NOW + HOUR),
-        fc.integer({ min: NOW - 50_000 * HOUR, max: NOW }),
-      ),
-      { freq: 4 },
-    ),
-    // Spans of years, so that times differ beyond their low 32 bits too.
-    createdAt: fc.constantFrom(NOW - 40_000 * HOUR, NOW - 1500 * HOUR, NOW - 3 * HOUR),
-  });
-const arbId = fc.oneof(
-  fc.uuid(),
-  fc.string({ maxLength: 12 }),
-  fc.string({ unit: 'binary', maxLength: 6 }),
-  fc.stringMatching(/^item-0[0-9]{0,3}$/),
-);
-const arbItems = fc
-  .uniqueArray(arbId, { maxLength: 60 })
-  .chain((ids) => fc.tuple(...ids.map(arbItem)));
+const arbItems = arbItemList(arbOrderableItem);
 
 describe('the selection order', () => {
   it('puts never-run items first, by priority, then creation, then id', () => {

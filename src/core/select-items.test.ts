@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { selectItems, type SelectableItem, type SelectItemsInput } from './select-items.ts';
 
-const HOUR = 3_600_000;
-const NOW = Date.UTC(2026, 5, 1, 9);
+import { arbSelectableItem, arbItemList, HOUR, NOW } from './items.test-helpers.ts';
 const idle = { live: false, waiting: false };
 const live = { live: true, waiting: false };
 
@@ -27,32 +26,7 @@ const input = (items: SelectableItem[], over: Partial<SelectItemsInput> = {}) =>
   ...over,
 });
 
-// Small domains so that ties on every key are common.
-const arbItem = (id: string) =>
-  fc.record({
-    id: fc.constant(id),
-    priority: fc.oneof(fc.constantFrom(-100, -10, 0, 10, 100), fc.integer({ min: -100, max: 100 })),
-    lastRunAt: fc.option(
-      fc.oneof(
-        fc.constantFrom(NOW - 24 * HOUR, NOW - 48 * HOUR, NOW, NOW + HOUR),
-        fc.integer({ min: NOW - 50_000 * HOUR, max: NOW }),
-      ),
-      { freq: 4 },
-    ),
-    // Spans of years, so that times differ beyond their low 32 bits too.
-    createdAt: fc.constantFrom(NOW - 40_000 * HOUR, NOW - 1500 * HOUR, NOW - 3 * HOUR),
-    agentCost: fc.integer({ min: 0, max: 6 }),
-    previous: fc.record({ live: fc.boolean(), waiting: fc.boolean() }),
-  });
-const arbId = fc.oneof(
-  fc.uuid(),
-  fc.string({ maxLength: 12 }),
-  fc.string({ unit: 'binary', maxLength: 6 }),
-  fc.stringMatching(/^item-0[0-9]{0,3}$/),
-);
-const arbItems = fc
-  .uniqueArray(arbId, { maxLength: 60 })
-  .chain((ids) => fc.tuple(...ids.map(arbItem)));
+const arbItems = arbItemList(arbSelectableItem);
 
 describe('selectItems', () => {
   it("walks the items in the selection order and reports each one's score", () => {
