@@ -1,0 +1,12 @@
+// A database Rota talks to: one typed Kysely instance over SQLite or PostgreSQL. Only the
+// mirrored sqlite/ and postgres/ folders know which; everything else sees this interface.
+import type { Kysely } from 'kysely';
+import type { Schema } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  readonly db: Kysely<Schema>;
+  readonly dialect: Dialect;
+  close(): Promise<void>;
+}

@@ -1,0 +1,34 @@
+// Numbered migrations, applied in order on start or by `rota migrate`. Each is code (no SQL
+// files), given the dialect for the few types that differ; a migration, once landed, never changes.
+import { Migrator, type Migration } from 'kysely/migration';
+import type { Database, Dialect } from './database.ts';
+import { initial } from './migrations/0001-initial.ts';
+
+const MIGRATIONS: Record<string, (dialect: Dialect) => Migration> = {
+  '0001-initial': initial,
+};
+
+export interface MigrationOutcome {
+  /** Names of the migrations this call applied, in order. */
+  readonly applied: readonly string[];
+}
+
+export async function migrateToLatest(database: Database): Promise<MigrationOutcome> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: {
+      getMigrations: () =>
+        Promise.resolve(
+          Object.fromEntries(
+            Object.entries(MIGRATIONS).map(([name, m]) => [name, m(database.dialect)]),
+          ),
+        ),
+    },
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const reason = error instanceof Error ? error.message : JSON.stringify(error);
+    throw new Error(`migration failed: ${reason}`, { cause: error });
+  }
+  return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}

@@ -1,0 +1,242 @@
+// The typed database schema shared by SQLite and PostgreSQL. Portable conventions: ids are
+// text (UUIDv7), instants are epoch milliseconds in 64-bit integers, booleans are 0/1 integers,
+// JSON is stored as text (parsed by the stores), so both dialects return the same types.
+import type { Generated } from 'kysely';
+
+type Json = string;
+type Millis = number;
+type Flag = 0 | 1;
+
+export interface TenantTable {
+  id: string;
+  name: string;
+  timezone: string;
+  /** null = unlimited. */
+  daily_agent_budget: number | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface ProjectTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** Agents and tools share one shape (SPEC section 5). */
+export interface CalleeTable {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  name: string;
+  kind: string;
+  config: Json;
+  input_schema: Json | null;
+  output_schema: Json | null;
+  timeout_seconds: number | null;
+  version: number;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface JourneyTable {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  name: string;
+  description: string | null;
+  agent_id: string;
+  inputs: Json;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface TestPlanTable {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  name: string;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface TestPlanJourneyTable {
+  test_plan_id: string;
+  journey_id: string;
+  position: number;
+}
+
+export interface ScheduleTable {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  name: string;
+  cadence: Json;
+  coverage_window_hours: number;
+  /** "Max test runs per tick"; null = auto. */
+  daily_budget: number | null;
+  overlap_policy: string;
+  catchup_policy: string;
+  catchup_window_hours: number;
+  tick_deadline_minutes: number;
+  pause_after_failures: number | null;
+  consecutive_failures: number;
+  enabled: Flag;
+  pause_note: string | null;
+  digest_config: Json | null;
+  owner_kind: 'client' | 'user';
+  owner_id: string;
+  next_fire_at: Millis | null;
+  last_tick_at: Millis | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface ScheduleItemTable {
+  id: string;
+  tenant_id: string;
+  schedule_id: string;
+  target_kind: 'journey' | 'test_plan' | 'flow';
+  target_id: string;
+  priority: number;
+  parameters: Json;
+  enabled: Flag;
+  last_run_at: Millis | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface TickTable {
+  id: string;
+  tenant_id: string;
+  schedule_id: string;
+  trigger: 'schedule' | 'catchup' | 'manual';
+  /** The nominal fire time; for a manual tick, the instant it was triggered. */
+  fire_time: Millis;
+  per_tick_budget: number;
+  tenant_left: number | null;
+  deadline_at: Millis;
+  outcome: 'succeeded' | 'failed' | 'cancelled' | 'skipped' | null;
+  ended_at: Millis | null;
+  created_at: Millis;
+}
+
+/** Every candidate of a tick with its decision: the audit trail (SPEC section 3). */
+export interface TickItemTable {
+  tick_id: string;
+  item_id: string;
+  rank: number;
+  score: number | null;
+  outcome: 'selected' | 'skipped';
+  reason: string | null;
+  errors: Json | null;
+}
+
+export interface MissedFireTimeTable {
+  id: string;
+  tenant_id: string;
+  schedule_id: string;
+  from_time: Millis;
+  to_time: Millis;
+  count: number;
+  reason: 'downtime' | 'outside_catchup_window' | 'clock_jump';
+  recorded_at: Millis;
+}
+
+export interface RunTable {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  target_kind: 'journey' | 'test_plan' | 'flow';
+  target_id: string;
+  trigger: 'schedule' | 'catchup' | 'manual' | 'api';
+  triggered_by: string | null;
+  tick_id: string | null;
+  schedule_id: string | null;
+  item_id: string | null;
+  parameters: Json;
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+  scheduled_for: Millis | null;
+  queued_at: Millis;
+  started_at: Millis | null;
+  finished_at: Millis | null;
+  attempt: number;
+  max_attempts: number;
+  agents_spawned: number;
+  usage: Json | null;
+  error_code: string | null;
+  error_message: string | null;
+  error_step: string | null;
+  lease_owner: string | null;
+  lease_until: Millis | null;
+  /** Fencing token: bumped on every claim, so a stale worker's writes match no row. */
+  fence: number;
+  after_run_id: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface RunStepTable {
+  id: string;
+  run_id: string;
+  position: number;
+  step_key: string;
+  name: string;
+  callee_kind: 'agent' | 'tool';
+  callee_id: string | null;
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'skipped';
+  input: Json | null;
+  output: Json | null;
+  error_code: string | null;
+  error_message: string | null;
+  started_at: Millis | null;
+  finished_at: Millis | null;
+}
+
+export interface StepLogTable {
+  id: Generated<number>;
+  step_id: string;
+  at: Millis;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface FindingTable {
+  id: string;
+  run_id: string;
+  step_id: string | null;
+  severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+  title: string;
+  detail: string | null;
+  created_at: Millis;
+}
+
+/** Named leases: the single SQLite scheduler, and later other singletons. */
+export interface LockTable {
+  name: string;
+  holder: string;
+  expires_at: Millis;
+  fence: number;
+}
+
+export interface Schema {
+  tenants: TenantTable;
+  projects: ProjectTable;
+  agents: CalleeTable;
+  tools: CalleeTable;
+  journeys: JourneyTable;
+  test_plans: TestPlanTable;
+  test_plan_journeys: TestPlanJourneyTable;
+  schedules: ScheduleTable;
+  schedule_items: ScheduleItemTable;
+  ticks: TickTable;
+  tick_items: TickItemTable;
+  missed_fire_times: MissedFireTimeTable;
+  runs: RunTable;
+  run_steps: RunStepTable;
+  step_logs: StepLogTable;
+  findings: FindingTable;
+  locks: LockTable;
+}

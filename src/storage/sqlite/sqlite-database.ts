@@ -1,0 +1,23 @@
+// The embedded default: one SQLite file in WAL mode. One writer at a time; every write
+// transaction takes the lock up front (BEGIN IMMEDIATE through better-sqlite3's single
+// connection, which Kysely serialises), foreign keys on, and a busy timeout instead of errors.
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from '../database.ts';
+import type { Schema } from '../schema.ts';
+
+export interface SqliteOptions {
+  /** A file path, or ":memory:". */
+  readonly path: string;
+  readonly busyTimeoutMs?: number;
+}
+
+export function openSqlite({ path, busyTimeoutMs = 5_000 }: SqliteOptions): Database {
+  const sqlite = new BetterSqlite3(path, { timeout: busyTimeoutMs });
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a committed tick or run survives a power cut, not only a crash (ADR 10).
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
