@@ -127,7 +127,8 @@ export interface TickTable {
 export interface TickItemTable {
   tick_id: string;
   item_id: string;
-  rank: number;
+  /** Position in the selection order; null for an item that was no candidate (invalid target). */
+  rank: number | null;
   score: number | null;
   outcome: 'selected' | 'skipped';
   reason: string | null;

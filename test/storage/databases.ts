@@ -39,6 +39,8 @@ if (unreachable !== undefined) {
 
 export interface TestDatabase {
   readonly database: Database;
+  /** Another, independent connection to the same database: a second replica or process. */
+  reopen(): Database;
   /** Closes the connection and removes the file or schema. */
   dispose(): Promise<void>;
 }
@@ -47,10 +49,12 @@ let counter = 0;
 
 async function sqliteDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'rota-test-'));
-  const database = openSqlite({ path: join(dir, 'rota.db') });
+  const path = join(dir, 'rota.db');
+  const database = openSqlite({ path });
   await migrateToLatest(database);
   return {
     database,
+    reopen: () => openSqlite({ path }),
     dispose: async () => {
       await database.close();
       rmSync(dir, { recursive: true, force: true });
@@ -69,6 +73,7 @@ async function postgresDatabase(): Promise<TestDatabase> {
   await migrateToLatest(database);
   return {
     database,
+    reopen: () => openPostgres({ url: POSTGRES_URL, schema, maxConnections: 4 }),
     dispose: async () => {
       await database.close();
       const cleanup = new pg.Client({ connectionString: POSTGRES_URL });

@@ -159,7 +159,7 @@ export const initial = (dialect: Dialect): Migration => ({
       .createTable('tick_items')
       .addColumn('tick_id', 'text', (c) => c.notNull().references('ticks.id').onDelete('cascade'))
       .addColumn('item_id', 'text', (c) => c.notNull())
-      .addColumn('rank', 'integer', (c) => c.notNull())
+      .addColumn('rank', 'integer')
       .addColumn('score', 'double precision')
       .addColumn('outcome', 'text', (c) => c.notNull())
       .addColumn('reason', 'text')

@@ -31,5 +31,10 @@ export function openPostgres({ url, schema, maxConnections = 10 }: PostgresOptio
     }`,
   });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'postgres',
+    write: (work) => db.transaction().execute(work),
+    close: () => db.destroy(),
+  };
 }

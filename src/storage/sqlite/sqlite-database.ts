@@ -2,7 +2,7 @@
 // transaction takes the lock up front (BEGIN IMMEDIATE through better-sqlite3's single
 // connection, which Kysely serialises), foreign keys on, and a busy timeout instead of errors.
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database } from '../database.ts';
 import type { Schema } from '../schema.ts';
 
@@ -19,5 +19,31 @@ export function openSqlite({ path, busyTimeoutMs = 5_000 }: SqliteOptions): Data
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    write: (work) => writeImmediate(db, work),
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * BEGIN IMMEDIATE takes the write lock up front, so a second process waits (busy timeout)
+ * instead of failing when a deferred transaction tries to upgrade its read lock.
+ */
+async function writeImmediate<T>(
+  db: Kysely<Schema>,
+  work: (trx: Kysely<Schema>) => Promise<T>,
+): Promise<T> {
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    try {
+      const result = await work(connection);
+      await sql`commit`.execute(connection);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(connection);
+      throw error;
+    }
+  });
 }
