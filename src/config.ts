@@ -31,7 +31,7 @@ interface Setting<K extends keyof Config> {
   readonly description: string;
   /** Shown in the docs; undefined means "unset". */
   readonly defaultText: string | undefined;
-  readonly fallback: Config[K] | ((env: Record<string, string | undefined>) => Config[K]);
+  readonly fallback: Config[K] | ((env: Readonly<Record<string, string | undefined>>) => Config[K]);
   readonly parse: Parse<Config[K]>;
 }
 
@@ -158,7 +158,7 @@ export const SETTINGS = [
     fallback: 'info',
     parse: (value) =>
       (LOG_LEVELS as readonly string[]).includes(value)
-        ? (value)
+        ? value
         : { error: `must be one of ${LOG_LEVELS.join(', ')}` },
   },
   {
@@ -176,7 +176,7 @@ export type LoadedConfig =
   | { readonly ok: false; readonly errors: readonly ConfigError[] };
 
 /** Reads every ROTA_* variable; an empty value counts as unset. */
-export function loadConfig(env: Record<string, string | undefined>): LoadedConfig {
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): LoadedConfig {
   const errors: ConfigError[] = [];
   const config: Record<string, unknown> = {};
   for (const setting of SETTINGS as readonly Setting<keyof Config>[]) {

@@ -6,12 +6,15 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** The current instant; commands take it from here, never from the clock directly. */
   readonly now: () => number;
+  /** The environment configuration is read from. */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   now: () => Date.now(),
+  env: process.env,
 };
 
 /** Exit codes shared by every command. */

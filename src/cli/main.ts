@@ -1,6 +1,7 @@
 // The `rota` command line. Each command lives in its own file and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { ExitCode, processIo, reportErrors, type CliIo } from './io.ts';
+import { registerMigrate } from './migrate.ts';
 import { registerPreview } from './preview.ts';
 import { issue } from '../core/validation-issue.ts';
 
@@ -16,7 +17,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       // With --json, commander's own usage errors are reported as {"errors": [...]} instead.
       writeErr: (text) => (json ? (usageMessage += text) : io.stderr(text)),
     });
-  registerPreview(program, io, (code) => (exitCode = code));
+  const setExit = (code: number) => (exitCode = code);
+  registerPreview(program, io, setExit);
+  registerMigrate(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

@@ -1,18 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from './main.ts';
+import { runCli } from './cli.test-helpers.ts';
 
-async function rota(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    now: () => Date.UTC(2026, 10, 23, 10, 17, 42),
-  });
-  return { code, stdout, stderr };
-}
+const rota = (...argv: string[]) => runCli(argv);
 
 const weekly = JSON.stringify({
   type: 'calendar',

@@ -1,0 +1,19 @@
+// Runs `rota` in-process with captured output, a fixed clock and a given environment.
+import { main } from './main.ts';
+
+export const CLI_NOW = Date.UTC(2026, 10, 23, 10, 17, 42);
+
+export async function runCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    now: () => CLI_NOW,
+    env,
+  });
+  return { code, stdout, stderr };
+}
