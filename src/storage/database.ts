@@ -1,6 +1,6 @@
 // A database Rota talks to: one typed Kysely instance over SQLite or PostgreSQL. Only the
 // mirrored sqlite/ and postgres/ folders know which; everything else sees this interface.
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Schema } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -8,6 +8,13 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Database {
   readonly db: Kysely<Schema>;
   readonly dialect: Dialect;
+  /**
+   * Locks the selected rows for the enclosing write transaction, skipping rows another
+   * transaction holds (PostgreSQL `FOR UPDATE SKIP LOCKED`); SQLite's single writer needs none.
+   */
+  claimable<TB extends keyof Schema, O>(
+    query: SelectQueryBuilder<Schema, TB, O>,
+  ): SelectQueryBuilder<Schema, TB, O>;
   /** Runs `work` in one write transaction: all of it commits, or none of it. */
   write<T>(work: (trx: Kysely<Schema>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

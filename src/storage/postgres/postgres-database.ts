@@ -34,6 +34,7 @@ export function openPostgres({ url, schema, maxConnections = 10 }: PostgresOptio
   return {
     db,
     dialect: 'postgres',
+    claimable: (query) => query.forUpdate().skipLocked(),
     write: (work) => db.transaction().execute(work),
     close: () => db.destroy(),
   };

@@ -22,6 +22,8 @@ export function openSqlite({ path, busyTimeoutMs = 5_000 }: SqliteOptions): Data
   return {
     db,
     dialect: 'sqlite',
+    // BEGIN IMMEDIATE already holds the only write lock: nothing else can claim meanwhile.
+    claimable: (query) => query,
     write: (work) => writeImmediate(db, work),
     close: () => db.destroy(),
   };

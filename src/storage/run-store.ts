@@ -1,0 +1,173 @@
+// Runs as a work queue (SPEC section 4): workers claim queued runs with a lease and a fencing
+// token, keep the lease alive with heartbeats, and finish runs only while their token is the
+// current one. A run whose lease expired goes back to the queue (attempt + 1) or, with no
+// attempt left, fails with `lease_lost`.
+import type { Selectable } from 'kysely';
+import type { Database } from './database.ts';
+import type { RunTable } from './schema.ts';
+
+export type StoredRun = Selectable<RunTable>;
+
+export interface ClaimRequest {
+  readonly workerId: string;
+  readonly now: number;
+  readonly leaseMs: number;
+  readonly limit: number;
+}
+
+/** Claims up to `limit` queued runs, oldest first; a buffered run waits until its predecessor ended. */
+export async function claimRuns(database: Database, request: ClaimRequest): Promise<StoredRun[]> {
+  const { workerId, now, leaseMs, limit } = request;
+  const claimed = await database.write(async (trx) => {
+    const due = await database
+      .claimable(
+        trx
+          .selectFrom('runs')
+          .select('runs.id')
+          .where('runs.status', '=', 'queued')
+          .where((eb) =>
+            eb.or([
+              eb('runs.after_run_id', 'is', null),
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('runs as waited')
+                    .select('waited.id')
+                    .whereRef('waited.id', '=', 'runs.after_run_id')
+                    .where('waited.status', 'in', ['queued', 'running']),
+                ),
+              ),
+            ]),
+          )
+          .orderBy('runs.queued_at')
+          .orderBy('runs.id')
+          .limit(limit),
+      )
+      .execute();
+    if (due.length === 0) return [];
+    return (
+      trx
+        .updateTable('runs')
+        .set((eb) => ({
+          status: 'running',
+          lease_owner: workerId,
+          lease_until: now + leaseMs,
+          fence: eb('fence', '+', 1),
+          started_at: eb.fn.coalesce('started_at', eb.val(now)),
+          updated_at: now,
+        }))
+        .where(
+          'id',
+          'in',
+          due.map((row) => row.id),
+        )
+        // Re-checked under the row lock: a run claimed meanwhile is not claimed twice.
+        .where('status', '=', 'queued')
+        .returningAll()
+        .execute()
+    );
+  });
+  return claimed.sort((a, b) => a.queued_at - b.queued_at || (a.id < b.id ? -1 : 1));
+}
+
+export interface LeaseHolder {
+  readonly runId: string;
+  /** The fencing token the claim returned. */
+  readonly fence: number;
+}
+
+/** Extends the lease; false when it was lost (expired and re-queued, or finished elsewhere). */
+export async function heartbeat(
+  database: Database,
+  holder: LeaseHolder,
+  now: number,
+  leaseMs: number,
+): Promise<boolean> {
+  const result = await database.db
+    .updateTable('runs')
+    .set({ lease_until: now + leaseMs, updated_at: now })
+    .where('id', '=', holder.runId)
+    .where('fence', '=', holder.fence)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export interface RunEnd {
+  readonly status: 'completed' | 'failed' | 'cancelled';
+  readonly now: number;
+  readonly error?: {
+    readonly code: string;
+    readonly message: string;
+    readonly step: string | null;
+  };
+  readonly agentsSpawned?: number;
+}
+
+/** Ends a run; false when the caller's token is stale, and then nothing changes. */
+export async function finishRun(
+  database: Database,
+  holder: LeaseHolder,
+  end: RunEnd,
+): Promise<boolean> {
+  const result = await database.db
+    .updateTable('runs')
+    .set({
+      status: end.status,
+      finished_at: end.now,
+      updated_at: end.now,
+      lease_owner: null,
+      lease_until: null,
+      error_code: end.error?.code ?? null,
+      error_message: end.error?.message ?? null,
+      error_step: end.error?.step ?? null,
+      ...(end.agentsSpawned === undefined ? {} : { agents_spawned: end.agentsSpawned }),
+    })
+    .where('id', '=', holder.runId)
+    .where('fence', '=', holder.fence)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export interface ExpiredLeases {
+  readonly requeued: number;
+  readonly failed: number;
+}
+
+/** Returns runs whose lease expired to the queue, or fails those with no attempt left. */
+export async function recoverExpiredLeases(
+  database: Database,
+  now: number,
+): Promise<ExpiredLeases> {
+  return database.write(async (trx) => {
+    const requeued = await trx
+      .updateTable('runs')
+      .set((eb) => ({
+        status: 'queued',
+        attempt: eb('attempt', '+', 1),
+        lease_owner: null,
+        lease_until: null,
+        updated_at: now,
+      }))
+      .where('status', '=', 'running')
+      .where('lease_until', '<', now)
+      .whereRef('attempt', '<', 'max_attempts')
+      .executeTakeFirst();
+    const failed = await trx
+      .updateTable('runs')
+      .set({
+        status: 'failed',
+        finished_at: now,
+        updated_at: now,
+        lease_owner: null,
+        lease_until: null,
+        error_code: 'lease_lost',
+        error_message: 'The worker stopped renewing its lease and no attempt is left.',
+      })
+      .where('status', '=', 'running')
+      .where('lease_until', '<', now)
+      .executeTakeFirst();
+    return { requeued: Number(requeued.numUpdatedRows), failed: Number(failed.numUpdatedRows) };
+  });
+}
