@@ -1,0 +1,177 @@
+// What the scheduler reads and writes about schedules: which are due, everything one tick's
+// decision needs (items, their live runs, the targets' cost, the tenant's spend today), missed
+// fire-time records, and the next fire time.
+import type { Insertable, Selectable } from 'kysely';
+import type { Database } from './database.ts';
+import type {
+  MissedFireTimeTable,
+  ScheduleItemTable,
+  ScheduleTable,
+  TenantTable,
+} from './schema.ts';
+
+export type StoredSchedule = Selectable<ScheduleTable>;
+export type StoredItem = Selectable<ScheduleItemTable>;
+
+export interface ItemState {
+  readonly item: StoredItem;
+  /** The item's newest queued or running run, which makes the next one overlap. */
+  readonly liveRunId: string | null;
+  /** A queued run already waiting behind a live one (buffer_one). */
+  readonly waiting: boolean;
+  /** Agents one run spawns, or errors when the target is missing. */
+  readonly agentCost: number;
+  readonly targetErrors: readonly { readonly code: string; readonly message: string }[];
+}
+
+export interface TickContext {
+  readonly schedule: StoredSchedule;
+  readonly tenant: Selectable<TenantTable>;
+  readonly items: readonly ItemState[];
+}
+
+/** Enabled schedules whose next fire time has come, soonest first. */
+export async function dueSchedules(
+  database: Database,
+  now: number,
+  limit: number,
+): Promise<StoredSchedule[]> {
+  return database.db
+    .selectFrom('schedules')
+    .selectAll()
+    .where('enabled', '=', 1)
+    .where('next_fire_at', '<=', now)
+    .orderBy('next_fire_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** The instant the earliest enabled schedule is next due, for the engine's timer. */
+export async function nextDueAt(database: Database): Promise<number | null> {
+  const row = await database.db
+    .selectFrom('schedules')
+    .select((eb) => eb.fn.min('next_fire_at').as('at'))
+    .where('enabled', '=', 1)
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
+export async function loadTickContext(
+  database: Database,
+  scheduleId: string,
+): Promise<TickContext | undefined> {
+  const { db } = database;
+  const schedule = await db
+    .selectFrom('schedules')
+    .selectAll()
+    .where('id', '=', scheduleId)
+    .executeTakeFirst();
+  if (schedule === undefined) return undefined;
+  const tenant = await db
+    .selectFrom('tenants')
+    .selectAll()
+    .where('id', '=', schedule.tenant_id)
+    .executeTakeFirstOrThrow();
+  const items = await db
+    .selectFrom('schedule_items')
+    .selectAll()
+    .where('schedule_id', '=', scheduleId)
+    .orderBy('created_at')
+    .execute();
+  const live = await db
+    .selectFrom('runs')
+    .select(['id', 'item_id', 'status', 'after_run_id', 'queued_at'])
+    .where('schedule_id', '=', scheduleId)
+    .where('status', 'in', ['queued', 'running'])
+    .orderBy('queued_at')
+    .execute();
+  const journeys = new Set(
+    (
+      await db
+        .selectFrom('journeys')
+        .select('id')
+        .where('project_id', '=', schedule.project_id)
+        .execute()
+    ).map((j) => j.id),
+  );
+  const planSizes = new Map(
+    (
+      await db
+        .selectFrom('test_plans')
+        .leftJoin('test_plan_journeys', 'test_plan_journeys.test_plan_id', 'test_plans.id')
+        .select([
+          'test_plans.id as id',
+          (eb) => eb.fn.count<number>('test_plan_journeys.journey_id').as('size'),
+        ])
+        .where('test_plans.project_id', '=', schedule.project_id)
+        .groupBy('test_plans.id')
+        .execute()
+    ).map((p) => [p.id, Number(p.size)]),
+  );
+  return {
+    schedule,
+    tenant,
+    items: items.map((item) => {
+      const runs = live.filter((run) => run.item_id === item.id);
+      const cost =
+        item.target_kind === 'journey'
+          ? journeys.has(item.target_id)
+            ? 1
+            : undefined
+          : planSizes.get(item.target_id);
+      return {
+        item,
+        liveRunId: runs.find((run) => run.after_run_id === null)?.id ?? runs[0]?.id ?? null,
+        waiting: runs.some((run) => run.after_run_id !== null),
+        agentCost: cost ?? 0,
+        targetErrors:
+          cost === undefined
+            ? [
+                {
+                  code: 'target_missing',
+                  message: `The ${item.target_kind.replace('_', ' ')} ${item.target_id} no longer exists in this project.`,
+                },
+              ]
+            : [],
+      };
+    }),
+  };
+}
+
+/** Agents the tenant's runs have spawned (or are set to spawn) since `dayStart`. */
+export async function agentsSpentSince(
+  database: Database,
+  tenantId: string,
+  dayStart: number,
+): Promise<number> {
+  const row = await database.db
+    .selectFrom('runs')
+    .select((eb) => eb.fn.sum<number>('agents_spawned').as('spent'))
+    .where('tenant_id', '=', tenantId)
+    .where('queued_at', '>=', dayStart)
+    .executeTakeFirst();
+  return Number(row?.spent ?? 0);
+}
+
+/** Records missed fire times (once each) and moves the schedule to its next fire time. */
+export async function recordMissed(
+  database: Database,
+  scheduleId: string,
+  missed: readonly Insertable<MissedFireTimeTable>[],
+  nextFireAt: number | null,
+): Promise<void> {
+  await database.write(async (trx) => {
+    if (missed.length > 0)
+      await trx
+        .insertInto('missed_fire_times')
+        .values([...missed])
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    await trx
+      .updateTable('schedules')
+      .set({ next_fire_at: nextFireAt })
+      .where('id', '=', scheduleId)
+      .execute();
+  });
+}
