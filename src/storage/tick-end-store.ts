@@ -1,0 +1,158 @@
+// Ending ticks (SPEC section 3 step 7): runs still queued at their tick's deadline fail with
+// `tick_deadline`; a tick whose runs have all ended gets its outcome, and its schedule's failure
+// streak moves on (pausing it when `pause_after_failures` says so).
+import type { Database } from './database.ts';
+import type { RunTable, TickTable } from './schema.ts';
+
+/** Fails queued runs whose tick's deadline has passed; returns how many. */
+export async function failRunsPastDeadline(database: Database, now: number): Promise<number> {
+  const result = await database.db
+    .updateTable('runs')
+    .set({
+      status: 'failed',
+      error_code: 'tick_deadline',
+      error_message: 'The run was still queued when its tick’s deadline passed.',
+      finished_at: now,
+      updated_at: now,
+      // A run that never started spawned no agent.
+      agents_spawned: 0,
+    })
+    .where('status', '=', 'queued')
+    .where('tick_id', 'in', (eb) =>
+      eb
+        .selectFrom('ticks')
+        .select('id')
+        .where('outcome', 'is', null)
+        .where('deadline_at', '<', now),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export interface OpenTick {
+  readonly id: string;
+  readonly scheduleId: string;
+  readonly statuses: readonly RunTable['status'][];
+}
+
+/** Ticks without an outcome yet, with their runs' statuses. */
+export async function openTicks(database: Database, limit: number): Promise<OpenTick[]> {
+  const ticks = await database.db
+    .selectFrom('ticks')
+    .select(['id', 'schedule_id'])
+    .where('outcome', 'is', null)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  if (ticks.length === 0) return [];
+  const runs = await database.db
+    .selectFrom('runs')
+    .select(['tick_id', 'status'])
+    .where(
+      'tick_id',
+      'in',
+      ticks.map((t) => t.id),
+    )
+    .execute();
+  return ticks.map((tick) => ({
+    id: tick.id,
+    scheduleId: tick.schedule_id,
+    statuses: runs.filter((run) => run.tick_id === tick.id).map((run) => run.status),
+  }));
+}
+
+export interface TickEnd {
+  readonly tickId: string;
+  readonly scheduleId: string;
+  readonly outcome: NonNullable<TickTable['outcome']>;
+  readonly now: number;
+  /** Computes the schedule's new streak from its current one (core/failure-streak.ts). */
+  readonly streak: (consecutiveFailures: number) => {
+    consecutiveFailures: number;
+    pauseNote: string | null;
+  };
+}
+
+/** Sets a tick's outcome once, and moves its schedule's failure streak in the same transaction. */
+export async function endTick(database: Database, end: TickEnd): Promise<boolean> {
+  return database.write(async (trx) => {
+    const ended = await trx
+      .updateTable('ticks')
+      .set({ outcome: end.outcome, ended_at: end.now })
+      .where('id', '=', end.tickId)
+      .where('outcome', 'is', null)
+      .executeTakeFirst();
+    if (ended.numUpdatedRows === 0n) return false;
+    const schedule = await trx
+      .selectFrom('schedules')
+      .select('consecutive_failures')
+      .where('id', '=', end.scheduleId)
+      .executeTakeFirst();
+    if (schedule === undefined) return true;
+    const { consecutiveFailures, pauseNote } = end.streak(schedule.consecutive_failures);
+    await trx
+      .updateTable('schedules')
+      .set({
+        consecutive_failures: consecutiveFailures,
+        ...(pauseNote === null ? {} : { enabled: 0, pause_note: pauseNote, updated_at: end.now }),
+      })
+      .where('id', '=', end.scheduleId)
+      .execute();
+    return true;
+  });
+}
+
+export interface Pruned {
+  readonly runs: number;
+  readonly ticks: number;
+  readonly missed: number;
+}
+
+/**
+ * Deletes ended runs and ticks, and missed records, older than `before`, at most `batch` rows
+ * of each per call, so that pruning never holds a long transaction (SPEC section 4 "Retention").
+ */
+export async function pruneHistory(
+  database: Database,
+  before: number,
+  batch: number,
+): Promise<Pruned> {
+  const { db } = database;
+  const runs = await db
+    .deleteFrom('runs')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('runs')
+        .select('id')
+        .where('created_at', '<', before)
+        .where('status', 'in', ['completed', 'failed', 'cancelled'])
+        .limit(batch),
+    )
+    .executeTakeFirst();
+  const ticks = await db
+    .deleteFrom('ticks')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('ticks')
+        .select('id')
+        .where('created_at', '<', before)
+        .where('outcome', 'is not', null)
+        .limit(batch),
+    )
+    .executeTakeFirst();
+  const missed = await db
+    .deleteFrom('missed_fire_times')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('missed_fire_times')
+        .select('id')
+        .where('recorded_at', '<', before)
+        .limit(batch),
+    )
+    .executeTakeFirst();
+  return {
+    runs: Number(runs.numDeletedRows),
+    ticks: Number(ticks.numDeletedRows),
+    missed: Number(missed.numDeletedRows),
+  };
+}
