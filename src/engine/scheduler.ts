@@ -1,0 +1,139 @@
+// The scheduler loop. It sleeps until the earliest enabled schedule is due (a timer to that
+// instant, capped by a slow safety wake), runs a pass, closes ended ticks, and prunes history now
+// and then. On SQLite it first takes the "scheduler" lock: one scheduler process per file.
+import { formatInstant } from '../core/instant.ts';
+import type { Database } from '../storage/database.ts';
+import { acquireLock, releaseLock, renewLock } from '../storage/lock-store.ts';
+import { nextDueAt } from '../storage/schedule-store.ts';
+import { pruneHistory } from '../storage/tick-end-store.ts';
+import type { Clock, Timer } from './clock.ts';
+import { runSchedulerPass } from './scheduler-pass.ts';
+import { endTicks } from './tick-ender.ts';
+
+export interface SchedulerOptions {
+  readonly database: Database;
+  readonly clock: Clock;
+  readonly newId: () => string;
+  /** This process, as named in the lock. */
+  readonly holder: string;
+  readonly retentionDays: number;
+  /** The longest sleep: schedules edited by another process are seen at least this often. */
+  readonly maxSleepMs?: number;
+  readonly lockTtlMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+export class SchedulerLocked extends Error {
+  readonly code = 'scheduler_locked';
+  constructor(holder: string, expiresAt: number) {
+    super(
+      `Another scheduler (${holder}) is running on this SQLite database (its lock lasts until ` +
+        `${formatInstant(expiresAt)} unless renewed). Run one scheduler per database file, ` +
+        'or use PostgreSQL (ROTA_DATABASE_URL) for several.',
+    );
+  }
+}
+
+const LOCK = 'scheduler';
+const DAY_MS = 86_400_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+const PRUNE_BATCH = 1_000;
+
+export class Scheduler {
+  private readonly options: Required<Omit<SchedulerOptions, 'onError'>> &
+    Pick<SchedulerOptions, 'onError'>;
+  private timer: Timer | undefined;
+  private running: Promise<void> | undefined;
+  private cycling: Promise<void> = Promise.resolve();
+  private stopped = true;
+  private fence = 0;
+  private lastPrune = -Infinity;
+
+  constructor(options: SchedulerOptions) {
+    this.options = { maxSleepMs: 30_000, lockTtlMs: 60_000, ...options };
+  }
+
+  /** Takes the lock (SQLite), runs a first pass at once, and keeps running until stopped. */
+  async start(): Promise<void> {
+    const { database, clock, holder, lockTtlMs } = this.options;
+    if (database.dialect === 'sqlite') {
+      const lock = await acquireLock(database, {
+        name: LOCK,
+        holder,
+        now: clock.now(),
+        ttlMs: lockTtlMs,
+      });
+      if (!lock.acquired) throw new SchedulerLocked(lock.holder, lock.expiresAt);
+      this.fence = lock.fence;
+    }
+    this.stopped = false;
+    await this.cycle();
+  }
+
+  /** Resolves when the current round and the re-arming after it are done (for tests). */
+  settled(): Promise<void> {
+    return this.cycling;
+  }
+
+  /** Schedules changed: look again now rather than at the armed time. */
+  wake(): void {
+    if (this.stopped || this.running !== undefined) return;
+    this.timer?.cancel();
+    this.timer = this.options.clock.timer(0, () => void this.cycle());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timer?.cancel();
+    await this.running;
+    if (this.options.database.dialect === 'sqlite')
+      await releaseLock(this.options.database, LOCK, this.options.holder);
+  }
+
+  /** One round: pass, close ticks, prune now and then, then sleep until the next due time. */
+  private cycle(): Promise<void> {
+    this.cycling = (async () => {
+      if (this.stopped) return;
+      const round = this.round().catch((error: unknown) => this.options.onError?.(error));
+      this.running = round;
+      await round;
+      this.running = undefined;
+      if (!this.stopped) await this.arm();
+    })();
+    return this.cycling;
+  }
+
+  private async round(): Promise<void> {
+    const { database, clock, newId, holder, lockTtlMs, retentionDays } = this.options;
+    const now = clock.now();
+    if (database.dialect === 'sqlite') {
+      const renewed = await renewLock(database, {
+        name: LOCK,
+        holder,
+        fence: this.fence,
+        now,
+        ttlMs: lockTtlMs,
+      });
+      if (!renewed) {
+        this.stopped = true;
+        throw new Error('The scheduler lost its lock to another process and stopped.');
+      }
+    }
+    await runSchedulerPass({ database, newId }, now);
+    await endTicks(database, now);
+    if (now - this.lastPrune >= PRUNE_EVERY_MS) {
+      this.lastPrune = now;
+      await pruneHistory(database, now - retentionDays * DAY_MS, PRUNE_BATCH);
+    }
+  }
+
+  private async arm(): Promise<void> {
+    const { database, clock, maxSleepMs, lockTtlMs } = this.options;
+    const due = await nextDueAt(database);
+    const now = clock.now();
+    // Wake at the next due instant; never sleep past the lock's renewal or the safety wake.
+    const cap = Math.min(maxSleepMs, lockTtlMs / 3);
+    const delay = due === null ? cap : Math.min(cap, Math.max(0, due - now));
+    this.timer = clock.timer(delay, () => void this.cycle());
+  }
+}
