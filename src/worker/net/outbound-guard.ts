@@ -96,7 +96,8 @@ export async function guardedFetch(
 ): Promise<GuardedResponse> {
   const { allow, timeoutMs = 30_000, maxBytes = 1_048_576, maxRedirects = 5 } = options;
   const dispatcher = guardedAgent(allow);
-  const signal = AbortSignal.timeout(timeoutMs);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
   try {
     let target = checkUrl(url, allow);
     for (let hop = 0; ; hop++) {

@@ -1,0 +1,121 @@
+// A run's steps, their logs and the run's findings, written as they happen (SPEC section 4).
+// Every write names the run's fencing token: a worker that lost its lease changes nothing.
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Database } from './database.ts';
+import type { FindingTable, RunStepTable, Schema } from './schema.ts';
+import type { LeaseHolder } from './run-store.ts';
+
+export type StoredStep = Selectable<RunStepTable>;
+
+/** The run while `holder` still owns it; used as a condition by every write below. */
+const ownedBy = (trx: Kysely<Schema>, holder: LeaseHolder) =>
+  trx
+    .selectFrom('runs')
+    .select('id')
+    .where('id', '=', holder.runId)
+    .where('fence', '=', holder.fence)
+    .where('status', '=', 'running');
+
+/**
+ * Creates the run's steps once; a later attempt finds them and starts over on the same rows
+ * (their ids, and so the calls' idempotency keys, stay the same).
+ */
+export async function ensureSteps(
+  database: Database,
+  holder: LeaseHolder,
+  steps: readonly Insertable<RunStepTable>[],
+): Promise<StoredStep[]> {
+  return database.write(async (trx) => {
+    if ((await ownedBy(trx, holder).executeTakeFirst()) === undefined) return [];
+    if (steps.length > 0)
+      await trx
+        .insertInto('run_steps')
+        .values([...steps])
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    return trx
+      .selectFrom('run_steps')
+      .selectAll()
+      .where('run_id', '=', holder.runId)
+      .orderBy('position')
+      .execute();
+  });
+}
+
+export interface StepUpdate {
+  readonly status: RunStepTable['status'];
+  readonly now: number;
+  readonly input?: unknown;
+  readonly output?: unknown;
+  readonly error?: { readonly code: string; readonly message: string } | null;
+}
+
+/** Records a step's progress; false when the lease was lost. */
+export async function updateStep(
+  database: Database,
+  holder: LeaseHolder,
+  stepId: string,
+  update: StepUpdate,
+): Promise<boolean> {
+  const result = await database.db
+    .updateTable('run_steps')
+    .set({
+      status: update.status,
+      ...(update.status === 'running'
+        ? { started_at: update.now, finished_at: null, error_code: null, error_message: null }
+        : { finished_at: update.now }),
+      ...(update.input === undefined ? {} : { input: JSON.stringify(update.input) }),
+      ...(update.output === undefined ? {} : { output: JSON.stringify(update.output) }),
+      ...(update.error === undefined
+        ? {}
+        : { error_code: update.error?.code ?? null, error_message: update.error?.message ?? null }),
+    })
+    .where('id', '=', stepId)
+    .where('run_id', 'in', ownedBy(database.db, holder))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export interface LogLine {
+  readonly at: number;
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+}
+
+export async function appendLogs(
+  database: Database,
+  holder: LeaseHolder,
+  stepId: string,
+  lines: readonly LogLine[],
+): Promise<void> {
+  if (lines.length === 0) return;
+  await database.write(async (trx) => {
+    if ((await ownedBy(trx, holder).executeTakeFirst()) === undefined) return;
+    await trx
+      .insertInto('step_logs')
+      .values(
+        lines.map((line) => ({
+          step_id: stepId,
+          at: line.at,
+          level: line.level,
+          message: line.message,
+        })),
+      )
+      .execute();
+  });
+}
+
+export async function addFindings(
+  database: Database,
+  holder: LeaseHolder,
+  findings: readonly Insertable<FindingTable>[],
+): Promise<void> {
+  if (findings.length === 0) return;
+  await database.write(async (trx) => {
+    if ((await ownedBy(trx, holder).executeTakeFirst()) === undefined) return;
+    await trx
+      .insertInto('findings')
+      .values([...findings])
+      .execute();
+  });
+}

@@ -1,0 +1,192 @@
+// Executes one claimed run step by step (SPEC section 4): a journey is one agent step, a test
+// plan one step per journey. Each step's status, input, output and log lines are written as they
+// happen, all fenced by the run's lease token, and the lease is renewed while the run works.
+import type { Insertable } from 'kysely';
+import type { Database } from '../storage/database.ts';
+import { addFindings, appendLogs, ensureSteps, updateStep } from '../storage/run-step-store.ts';
+import { finishRun, heartbeat, type LeaseHolder, type StoredRun } from '../storage/run-store.ts';
+import type { RunStepTable } from '../storage/schema.ts';
+import { StepFailed, type Executor } from './executor.ts';
+
+export interface RunnerDeps {
+  readonly database: Database;
+  readonly now: () => number;
+  readonly newId: () => string;
+  /** Executors by callee: `builtin:http_journey`, `http`, … */
+  readonly executors: Readonly<Record<string, Executor>>;
+  readonly leaseMs: number;
+  readonly heartbeatMs: number;
+  readonly defaultStepTimeoutMs?: number;
+}
+
+export type RunResult = 'completed' | 'failed' | 'lease_lost';
+
+interface PlannedStep {
+  readonly row: Insertable<RunStepTable>;
+  readonly input: Record<string, unknown>;
+}
+
+async function planSteps(deps: RunnerDeps, run: StoredRun): Promise<PlannedStep[]> {
+  const { db } = deps.database;
+  const journeyIds =
+    run.target_kind === 'journey'
+      ? [run.target_id]
+      : (
+          await db
+            .selectFrom('test_plan_journeys')
+            .select('journey_id')
+            .where('test_plan_id', '=', run.target_id)
+            .orderBy('position')
+            .execute()
+        ).map((row) => row.journey_id);
+  const journeys =
+    journeyIds.length === 0
+      ? []
+      : await db.selectFrom('journeys').selectAll().where('id', 'in', journeyIds).execute();
+  const parameters = JSON.parse(run.parameters) as Record<string, unknown>;
+  return journeyIds.flatMap((id, position) => {
+    const journey = journeys.find((j) => j.id === id);
+    if (journey === undefined) return [];
+    return [
+      {
+        // Step ids derive from the run, so every attempt calls with the same idempotency key.
+        row: {
+          id: `${run.id}:${position}`,
+          run_id: run.id,
+          position,
+          step_key: journey.id,
+          name: journey.name,
+          callee_kind: 'agent',
+          callee_id: journey.agent_id,
+          status: 'queued',
+        },
+        input: { ...(JSON.parse(journey.inputs) as Record<string, unknown>), ...parameters },
+      },
+    ];
+  });
+}
+
+export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunResult> {
+  const { database } = deps;
+  const holder: LeaseHolder = { runId: run.id, fence: run.fence };
+  const planned = await planSteps(deps, run);
+  const steps = await ensureSteps(
+    database,
+    holder,
+    planned.map((p) => p.row),
+  );
+  if (steps.length === 0 && planned.length > 0) return 'lease_lost';
+
+  let leaseLost = false;
+  const controller = new AbortController();
+  const beat = setInterval(() => {
+    void heartbeat(database, holder, deps.now(), deps.leaseMs).then((alive) => {
+      if (!alive) {
+        leaseLost = true;
+        controller.abort();
+      }
+    });
+  }, deps.heartbeatMs);
+  beat.unref();
+
+  try {
+    for (const [index, step] of steps.entries()) {
+      const input = planned[index]!.input;
+      if (
+        !(await updateStep(database, holder, step.id, {
+          status: 'running',
+          now: deps.now(),
+          input,
+        }))
+      )
+        return 'lease_lost';
+      const agent = await database.db
+        .selectFrom('agents')
+        .select(['kind', 'config', 'timeout_seconds'])
+        .where('id', '=', step.callee_id ?? '')
+        .executeTakeFirst();
+      const config =
+        agent === undefined ? {} : (JSON.parse(agent.config) as Record<string, unknown>);
+      const key =
+        agent === undefined
+          ? 'missing'
+          : agent.kind === 'builtin'
+            ? `builtin:${String(config.builtin)}`
+            : agent.kind;
+      const executor = deps.executors[key];
+      const timeoutMs =
+        (agent?.timeout_seconds ?? 0) * 1000 || (deps.defaultStepTimeoutMs ?? 600_000);
+      try {
+        if (executor === undefined)
+          throw new StepFailed('agent_error', `No executor for agent kind "${key}".`);
+        const result = await executor.call({
+          runId: run.id,
+          stepId: step.id,
+          attempt: run.attempt,
+          idempotencyKey: step.id,
+          input,
+          config,
+          signal: AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]),
+        });
+        const at = deps.now();
+        await appendLogs(
+          database,
+          holder,
+          step.id,
+          result.logs.map((line) => ({ ...line, at })),
+        );
+        await addFindings(
+          database,
+          holder,
+          result.findings.map((f) => ({
+            id: deps.newId(),
+            run_id: run.id,
+            step_id: step.id,
+            severity: f.severity,
+            title: f.title,
+            detail: f.detail ?? null,
+            created_at: at,
+          })),
+        );
+        if (
+          !(await updateStep(database, holder, step.id, {
+            status: 'completed',
+            now: at,
+            output: result.output,
+            error: null,
+          }))
+        )
+          return 'lease_lost';
+      } catch (error) {
+        if (leaseLost) return 'lease_lost';
+        const failure =
+          error instanceof StepFailed
+            ? error
+            : new StepFailed('agent_error', (error as Error).message);
+        const at = deps.now();
+        await appendLogs(database, holder, step.id, [
+          { at, level: 'error', message: failure.message },
+        ]);
+        await updateStep(database, holder, step.id, {
+          status: 'failed',
+          now: at,
+          error: { code: failure.code, message: failure.message },
+        });
+        const ended = await finishRun(database, holder, {
+          status: 'failed',
+          now: at,
+          error: { code: failure.code, message: failure.message, step: step.step_key },
+        });
+        return ended ? 'failed' : 'lease_lost';
+      }
+    }
+    const ended = await finishRun(database, holder, {
+      status: 'completed',
+      now: deps.now(),
+      agentsSpawned: steps.length,
+    });
+    return ended ? 'completed' : 'lease_lost';
+  } finally {
+    clearInterval(beat);
+  }
+}

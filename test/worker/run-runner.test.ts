@@ -1,0 +1,144 @@
+// A scheduled journey run end to end, on SQLite and PostgreSQL: tick → queued run → a worker
+// claims it and walks the journey's HTTP checks against a real site on loopback.
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { parseInstant } from '../../src/core/instant.ts';
+import { runSchedulerPass } from '../../src/engine/scheduler-pass.ts';
+import type { Database } from '../../src/storage/database.ts';
+import { claimRuns, recoverExpiredLeases } from '../../src/storage/run-store.ts';
+import { httpJourneyAgent } from '../../src/worker/executors/builtin/http-journey.ts';
+import { parseAllowList } from '../../src/worker/net/address-policy.ts';
+import { executeRun } from '../../src/worker/run-runner.ts';
+import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
+import { seedEngineSchedule } from '../engine/seed.ts';
+
+let site: Server;
+let base: string;
+beforeAll(async () => {
+  site = createServer((request, response) => {
+    if (request.url === '/broken') response.writeHead(500).end('oops');
+    else response.end('<h1>Welcome to the shop</h1>');
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => site.close(() => resolve())));
+
+const T = parseInstant('2027-01-01T01:00:00Z') as number;
+const LEASE = 60_000;
+
+const runner = (database: Database, allow: string[]) => ({
+  database,
+  now: () => Date.now(),
+  newId: randomUUID,
+  executors: {
+    'builtin:http_journey': httpJourneyAgent({
+      allow: parseAllowList(allow),
+      now: () => Date.now(),
+    }),
+  },
+  leaseMs: LEASE,
+  heartbeatMs: 10_000,
+});
+
+describeEachDatabase('running a journey', (fresh) => {
+  let current: TestDatabase | undefined;
+  afterEach(async () => {
+    await current?.dispose();
+    current = undefined;
+  });
+
+  async function queuedJourneyRun(database: Database) {
+    await seedEngineSchedule(database.db, {
+      cadence: { type: 'cron', expression: '0 * * * *' },
+      createdAt: T - 3_600_000,
+      nextFireAt: T,
+    });
+    const inputs = {
+      base_url: base,
+      steps: [
+        { name: 'home', path: '/', expect_text: 'Welcome' },
+        { name: 'pay', path: '/broken', severity: 'critical' },
+      ],
+    };
+    await database.db
+      .updateTable('journeys')
+      .set({ inputs: JSON.stringify(inputs) })
+      .execute();
+    await runSchedulerPass({ database, newId: randomUUID }, T);
+    const [run] = await claimRuns(database, {
+      workerId: 'w',
+      now: Date.now(),
+      leaseMs: LEASE,
+      limit: 1,
+    });
+    return run!;
+  }
+
+  it('walks the checks, records the step, its logs and a finding per failed check, and completes', async () => {
+    current = await fresh();
+    const { database } = current;
+    const run = await queuedJourneyRun(database);
+    expect(await executeRun(runner(database, ['127.0.0.1']), run)).toBe('completed');
+    const stored = await database.db
+      .selectFrom('runs')
+      .select(['status', 'agents_spawned', 'lease_owner'])
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ status: 'completed', agents_spawned: 1, lease_owner: null });
+    const step = await database.db
+      .selectFrom('run_steps')
+      .select(['status', 'output', 'input'])
+      .executeTakeFirstOrThrow();
+    expect(step.status).toBe('completed');
+    expect(JSON.parse(step.output!)).toMatchObject({ passed: 1, failed: 1 });
+    expect(JSON.parse(step.input!)).toMatchObject({ base_url: base });
+    const logs = await database.db
+      .selectFrom('step_logs')
+      .select(['level', 'message'])
+      .orderBy('id')
+      .execute();
+    expect(logs.map((l) => l.level)).toEqual(['info', 'warn']);
+    const findings = await database.db
+      .selectFrom('findings')
+      .select(['severity', 'title'])
+      .execute();
+    expect(findings).toEqual([{ severity: 'critical', title: 'pay: expected HTTP 200, got 500' }]);
+  });
+
+  it('fails the run with ssrf_blocked when the site is not allowed', async () => {
+    current = await fresh();
+    const { database } = current;
+    const run = await queuedJourneyRun(database);
+    expect(await executeRun(runner(database, []), run)).toBe('failed');
+    const stored = await database.db
+      .selectFrom('runs')
+      .select(['status', 'error_code'])
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ status: 'failed', error_code: 'ssrf_blocked' });
+  });
+
+  it('lets a worker that lost its lease write nothing, and the next attempt reuses the same steps', async () => {
+    current = await fresh();
+    const { database } = current;
+    const stale = await queuedJourneyRun(database);
+    await recoverExpiredLeases(database, Date.now() + 2 * LEASE);
+    const [fresher] = await claimRuns(database, {
+      workerId: 'w2',
+      now: Date.now(),
+      leaseMs: LEASE,
+      limit: 1,
+    });
+    expect(await executeRun(runner(database, ['127.0.0.1']), stale)).toBe('lease_lost');
+    expect(await database.db.selectFrom('run_steps').selectAll().execute()).toEqual([]);
+    expect(await executeRun(runner(database, ['127.0.0.1']), fresher!)).toBe('completed');
+    const steps = await database.db.selectFrom('run_steps').select('id').execute();
+    expect(steps).toEqual([{ id: `${stale.id}:0` }]);
+    const run = await database.db
+      .selectFrom('runs')
+      .select(['status', 'attempt'])
+      .executeTakeFirstOrThrow();
+    expect(run).toEqual({ status: 'completed', attempt: 2 });
+  });
+});
