@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { Config } from './config.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import { openDatabase } from './storage/open-database.ts';
+import { backupSqlite } from './storage/sqlite/sqlite-backup.ts';
 
 export interface MigrateResult {
   /** Where the database is, without credentials. */
@@ -28,4 +29,31 @@ function describeLocation(config: Config): string {
   return url.protocol === 'sqlite:'
     ? config.databaseUrl
     : `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+/** The embedded database's file, or undefined when Rota runs on PostgreSQL. */
+function sqlitePath(config: Config): string | undefined {
+  if (config.databaseUrl === undefined) return `${config.dataDir}/rota.db`;
+  return config.databaseUrl.startsWith('sqlite:')
+    ? config.databaseUrl.slice('sqlite:'.length)
+    : undefined;
+}
+
+export class BackupUnsupported extends Error {
+  readonly code = 'backup_unsupported';
+}
+
+/** Copies the embedded database to `destination` while Rota may be running. */
+export async function backup(
+  config: Config,
+  destination: string,
+): Promise<{ source: string; pages: number }> {
+  const source = sqlitePath(config);
+  if (source === undefined) {
+    throw new BackupUnsupported(
+      'rota backup copies the embedded SQLite database; back PostgreSQL up with pg_dump.',
+    );
+  }
+  const { pages } = await backupSqlite(source, destination);
+  return { source, pages };
 }

@@ -1,6 +1,7 @@
 // The `rota` command line. Each command lives in its own file and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { ExitCode, processIo, reportErrors, type CliIo } from './io.ts';
+import { registerBackup } from './backup.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerPreview } from './preview.ts';
 import { issue } from '../core/validation-issue.ts';
@@ -20,6 +21,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   const setExit = (code: number) => (exitCode = code);
   registerPreview(program, io, setExit);
   registerMigrate(program, io, setExit);
+  registerBackup(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
