@@ -19,6 +19,7 @@ import type { Database } from '../storage/database.ts';
 import {
   agentsSpentSince,
   dueSchedules,
+  reloadDue,
   loadTickContext,
   recordMissed,
   type StoredSchedule,
@@ -31,11 +32,18 @@ export interface SchedulerDeps {
   readonly newId: () => string;
   /** Due schedules handled per pass; the rest wait for the next one. */
   readonly batchSize?: number;
+  /** A schedule that could not be processed this pass (it stays due and is retried). */
+  readonly onScheduleError?: (scheduleId: string, error: unknown) => void;
 }
 
 export interface PassReport {
   readonly ticks: number;
   readonly missed: number;
+}
+
+interface ScheduleReport extends PassReport {
+  /** False when another pass had already moved the schedule on. */
+  readonly advanced: boolean;
 }
 
 const COVERAGE_LOOKAHEAD_MS = 28 * MS_PER_DAY;
@@ -44,9 +52,21 @@ export async function runSchedulerPass(deps: SchedulerDeps, now: number): Promis
   let ticks = 0;
   let missed = 0;
   for (const schedule of await dueSchedules(deps.database, now, deps.batchSize ?? 100)) {
-    const report = await processSchedule(deps, schedule, now);
-    ticks += report.ticks;
-    missed += report.missed;
+    try {
+      // Another pass may move the schedule first (a second replica); then take it up again
+      // from where that one left off, so no fire time is left without a tick or a record.
+      let current: StoredSchedule | undefined = schedule;
+      for (let attempt = 0; current !== undefined && attempt < 3; attempt++) {
+        const report = await processSchedule(deps, current, now);
+        ticks += report.ticks;
+        missed += report.missed;
+        if (report.advanced) break;
+        current = await reloadDue(deps.database, schedule.id, now);
+      }
+    } catch (error) {
+      // One schedule that cannot be processed must not hold up the others.
+      deps.onScheduleError?.(schedule.id, error);
+    }
   }
   return { ticks, missed };
 }
@@ -55,7 +75,7 @@ async function processSchedule(
   deps: SchedulerDeps,
   schedule: StoredSchedule,
   now: number,
-): Promise<PassReport> {
+): Promise<ScheduleReport> {
   const compiled = compileCadence(JSON.parse(schedule.cadence) as Cadence);
   const first = schedule.next_fire_at as number;
   const due = [first, ...fireTimesBetween(compiled, first, now)];
@@ -66,8 +86,18 @@ async function processSchedule(
     windowHours: schedule.catchup_window_hours,
     reason: 'downtime',
   });
+  const toTick = [
+    ...decision.catchUp.map((at) => ({ at, trigger: 'catchup' as const })),
+    ...decision.onTime.map((at) => ({ at, trigger: 'schedule' as const })),
+  ].sort((a, b) => a.at - b.at);
+  // Ticks first, the next fire time last: a crash in between leaves the same fire times due,
+  // and the unique indexes make the repeat write nothing twice.
+  let ticks = 0;
+  for (const { at, trigger } of toTick) {
+    if ((await tickOnce(deps, schedule.id, compiled, at, trigger, now)).written) ticks++;
+  }
   const next = nextFireTime(compiled, Math.max(now, due[due.length - 1] ?? now))?.at ?? null;
-  await recordMissed(
+  const advanced = await recordMissed(
     deps.database,
     schedule.id,
     decision.missed.map((range) => ({
@@ -80,17 +110,10 @@ async function processSchedule(
       reason: range.reason,
       recorded_at: now,
     })),
-    next,
+    { from: first, to: next },
   );
-  const toTick = [
-    ...decision.catchUp.map((at) => ({ at, trigger: 'catchup' as const })),
-    ...decision.onTime.map((at) => ({ at, trigger: 'schedule' as const })),
-  ].sort((a, b) => a.at - b.at);
-  let ticks = 0;
-  for (const { at, trigger } of toTick) {
-    if ((await tickOnce(deps, schedule.id, compiled, at, trigger, now, next)).written) ticks++;
-  }
-  return { ticks, missed: decision.missed.reduce((sum, range) => sum + range.count, 0) };
+  const missed = advanced ? decision.missed.reduce((sum, range) => sum + range.count, 0) : 0;
+  return { ticks, missed, advanced };
 }
 
 /** Plans and writes one tick; also the path of a manual trigger. */
@@ -101,9 +124,8 @@ export async function tickOnce(
   fireTime: number,
   trigger: TickTrigger,
   now: number,
-  nextFireAt: number | null,
 ): Promise<{ readonly written: boolean; readonly tickId: string | null }> {
-  const context = await loadTickContext(deps.database, scheduleId);
+  const context = await loadTickContext(deps.database, scheduleId, now);
   if (context === undefined) return { written: false, tickId: null };
   const { schedule, tenant, items } = context;
   const windowMs = schedule.coverage_window_hours * MS_PER_HOUR;
@@ -149,7 +171,8 @@ export async function tickOnce(
       fire_time: fireTime,
       per_tick_budget: plan.perTick,
       tenant_left: tenantLeft(tenant.daily_agent_budget, spent),
-      deadline_at: fireTime + schedule.tick_deadline_minutes * MS_PER_MINUTE,
+      // A catch-up tick's runs get the whole deadline from now, not from their old fire time.
+      deadline_at: Math.max(fireTime, now) + schedule.tick_deadline_minutes * MS_PER_MINUTE,
       outcome: plan.runs.length === 0 ? 'skipped' : null,
       ended_at: plan.runs.length === 0 ? now : null,
       created_at: now,
@@ -199,7 +222,6 @@ export async function tickOnce(
       };
     }),
     ranItemIds: plan.runs.filter((run) => run.status === 'queued').map((run) => run.itemId),
-    ...(trigger === 'manual' ? {} : { nextFireAt }),
   });
   return { written: result.written, tickId: result.tickId };
 }

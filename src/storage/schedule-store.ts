@@ -47,6 +47,21 @@ export async function dueSchedules(
     .execute();
 }
 
+/** The schedule again, if it is still enabled and due. */
+export async function reloadDue(
+  database: Database,
+  scheduleId: string,
+  now: number,
+): Promise<StoredSchedule | undefined> {
+  return database.db
+    .selectFrom('schedules')
+    .selectAll()
+    .where('id', '=', scheduleId)
+    .where('enabled', '=', 1)
+    .where('next_fire_at', '<=', now)
+    .executeTakeFirst();
+}
+
 /** The instant the earliest enabled schedule is next due, for the engine's timer. */
 export async function nextDueAt(database: Database): Promise<number | null> {
   const row = await database.db
@@ -60,6 +75,7 @@ export async function nextDueAt(database: Database): Promise<number | null> {
 export async function loadTickContext(
   database: Database,
   scheduleId: string,
+  now: number,
 ): Promise<TickContext | undefined> {
   const { db } = database;
   const schedule = await db
@@ -83,8 +99,15 @@ export async function loadTickContext(
     .selectFrom('runs')
     .select(['id', 'item_id', 'status', 'after_run_id', 'queued_at'])
     .where('schedule_id', '=', scheduleId)
-    .where('status', 'in', ['queued', 'running'])
-    .orderBy('queued_at')
+    // Live: queued, or running under a lease that has not expired. A run whose worker died
+    // stops counting when its lease runs out, never by a flag (SPEC section 3 step 4).
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'queued'),
+        eb.and([eb('status', '=', 'running'), eb('lease_until', '>', now)]),
+      ]),
+    )
+    .orderBy('queued_at', 'desc')
     .execute();
   const journeys = new Set(
     (
@@ -122,8 +145,9 @@ export async function loadTickContext(
           : planSizes.get(item.target_id);
       return {
         item,
-        liveRunId: runs.find((run) => run.after_run_id === null)?.id ?? runs[0]?.id ?? null,
-        waiting: runs.some((run) => run.after_run_id !== null),
+        // The newest live run is the one a new run would wait behind or cancel.
+        liveRunId: runs[0]?.id ?? null,
+        waiting: runs.some((run) => run.status === 'queued' && run.after_run_id !== null),
         agentCost: cost ?? 0,
         targetErrors:
           cost === undefined
@@ -154,24 +178,31 @@ export async function agentsSpentSince(
   return Number(row?.spent ?? 0);
 }
 
-/** Records missed fire times (once each) and moves the schedule to its next fire time. */
+/**
+ * Records missed fire times (once each) and moves the schedule from `from` to its next fire
+ * time, unless another pass has moved it already (then this one changes nothing).
+ */
 export async function recordMissed(
   database: Database,
   scheduleId: string,
   missed: readonly Insertable<MissedFireTimeTable>[],
-  nextFireAt: number | null,
-): Promise<void> {
-  await database.write(async (trx) => {
-    if (missed.length > 0)
+  advance: { readonly from: number; readonly to: number | null },
+): Promise<boolean> {
+  return database.write(async (trx) => {
+    const moved = await trx
+      .updateTable('schedules')
+      .set({ next_fire_at: advance.to })
+      .where('id', '=', scheduleId)
+      .where('next_fire_at', '=', advance.from)
+      .executeTakeFirst();
+    if (moved.numUpdatedRows === 0n) return false;
+    if (missed.length > 0) {
       await trx
         .insertInto('missed_fire_times')
         .values([...missed])
         .onConflict((oc) => oc.doNothing())
         .execute();
-    await trx
-      .updateTable('schedules')
-      .set({ next_fire_at: nextFireAt })
-      .where('id', '=', scheduleId)
-      .execute();
+    }
+    return true;
   });
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
 import { formatInstant, parseInstant } from '../../src/core/instant.ts';
 import { runSchedulerPass } from '../../src/engine/scheduler-pass.ts';
+import { endTicks } from '../../src/engine/tick-ender.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { claimRuns, finishRun } from '../../src/storage/run-store.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
@@ -171,5 +172,159 @@ describeEachDatabase('scheduler pass', (fresh) => {
       ['2027-01-01T01:00:00Z', 'completed'],
       ['2027-01-01T03:00:00Z', 'queued'],
     ]);
+  });
+
+  /** Every fire time from `first` to `last` (every `step`) covered by exactly one tick or missed record. */
+  async function expectCoveredOnce(database: Database, first: number, last: number, step: number) {
+    const ticked = (await database.db.selectFrom('ticks').select('fire_time').execute()).map(
+      (t) => t.fire_time,
+    );
+    const ranges = await database.db
+      .selectFrom('missed_fire_times')
+      .select(['from_time', 'to_time', 'count'])
+      .execute();
+    for (let t = first; t <= last; t += step) {
+      const covering =
+        ticked.filter((f) => f === t).length +
+        ranges.filter((r) => r.from_time <= t && t <= r.to_time).length;
+      expect(covering, formatInstant(t)).toBe(1);
+    }
+    expect(ticked.length + ranges.reduce((n, r) => n + r.count, 0)).toBe((last - first) / step + 1);
+  }
+
+  it('writes nothing twice when a pass is repeated after its ticks but before the schedule moved', async () => {
+    current = await fresh();
+    const { database } = current;
+    const { schedule } = await seedEngineSchedule(database.db, {
+      cadence: { type: 'calendar', frequency: 'daily', times: ['09:00'] },
+      createdAt: at('2027-01-01T00:00:00Z'),
+      nextFireAt: at('2027-01-05T09:00:00Z'),
+      catchupPolicy: 'all',
+      catchupWindowHours: 72,
+    });
+    const now = at('2027-01-10T12:00:00Z');
+    await runSchedulerPass(deps(database), now);
+    // As if the process died after writing the ticks and before moving the schedule on.
+    await database.db
+      .updateTable('schedules')
+      .set({ next_fire_at: at('2027-01-05T09:00:00Z') })
+      .where('id', '=', schedule)
+      .execute();
+    await database.db.deleteFrom('missed_fire_times').execute();
+    await runSchedulerPass(deps(database), now + MINUTE);
+    await expectCoveredOnce(
+      database,
+      at('2027-01-05T09:00:00Z'),
+      at('2027-01-10T09:00:00Z'),
+      24 * 60 * MINUTE,
+    );
+  });
+
+  it('leaves no fire time uncovered when two passes with different clocks race', async () => {
+    current = await fresh();
+    const { database } = current;
+    const other = database.dialect === 'postgres' ? current.reopen() : database;
+    await seedEngineSchedule(database.db, {
+      cadence: { type: 'cron', expression: '* * * * *' },
+      createdAt: at('2027-01-01T09:00:00Z'),
+      nextFireAt: at('2027-01-01T10:00:00Z'),
+    });
+    try {
+      await Promise.all([
+        runSchedulerPass(deps(database), at('2027-01-01T10:05:30Z')),
+        runSchedulerPass(deps(other), at('2027-01-01T10:08:30Z')),
+      ]);
+    } finally {
+      if (other !== database) await other.close();
+    }
+    await expectCoveredOnce(
+      database,
+      at('2027-01-01T10:00:00Z'),
+      at('2027-01-01T10:08:00Z'),
+      MINUTE,
+    );
+  });
+
+  it('gives catch-up runs their whole deadline from now', async () => {
+    current = await fresh();
+    const { database } = current;
+    await seedEngineSchedule(database.db, {
+      cadence: { type: 'calendar', frequency: 'daily', times: ['09:00'] },
+      createdAt: at('2027-01-01T00:00:00Z'),
+      nextFireAt: at('2027-01-08T09:00:00Z'),
+      catchupPolicy: 'all',
+      catchupWindowHours: 96,
+      // So that each catch-up tick writes a run, rather than skipping the still-queued item.
+      overlapPolicy: 'allow',
+    });
+    const now = at('2027-01-10T12:00:00Z');
+    await runSchedulerPass(deps(database), now);
+    expect(await endTicks(database, now + MINUTE)).toEqual({ pastDeadline: 0, ended: 0 });
+    const statuses = await database.db.selectFrom('runs').select('status').execute();
+    expect(statuses.map((r) => r.status)).toEqual(['queued', 'queued', 'queued']);
+  });
+
+  it('stops counting a run as live once its lease expired, with no flag left behind', async () => {
+    current = await fresh();
+    const { database } = current;
+    await seedEngineSchedule(database.db, {
+      cadence: { type: 'cron', expression: '0 * * * *' },
+      createdAt: at('2027-01-01T00:00:00Z'),
+      nextFireAt: at('2027-01-01T01:00:00Z'),
+    });
+    await runSchedulerPass(deps(database), at('2027-01-01T01:00:00Z'));
+    // A worker claims the run with a 30 s lease and dies.
+    await claimRuns(database, {
+      workerId: 'dead',
+      now: at('2027-01-01T01:00:01Z'),
+      leaseMs: 30_000,
+      limit: 1,
+    });
+    await runSchedulerPass(deps(database), at('2027-01-01T02:00:00Z'));
+    const entry = await database.db
+      .selectFrom('tick_items')
+      .innerJoin('ticks', 'ticks.id', 'tick_items.tick_id')
+      .select(['tick_items.outcome'])
+      .where('ticks.fire_time', '=', at('2027-01-01T02:00:00Z'))
+      .executeTakeFirstOrThrow();
+    expect(entry.outcome).toBe('selected');
+  });
+
+  it('buffers behind the newest live run once the buffered one itself is running', async () => {
+    current = await fresh();
+    const { database } = current;
+    await seedEngineSchedule(database.db, {
+      cadence: { type: 'cron', expression: '0 * * * *' },
+      createdAt: at('2027-01-01T00:00:00Z'),
+      nextFireAt: at('2027-01-01T01:00:00Z'),
+      overlapPolicy: 'buffer_one',
+    });
+    const lease = 10 * 3_600_000;
+    await runSchedulerPass(deps(database), at('2027-01-01T01:00:00Z'));
+    const [a] = await claimRuns(database, {
+      workerId: 'w',
+      now: at('2027-01-01T01:00:01Z'),
+      leaseMs: lease,
+      limit: 1,
+    });
+    await runSchedulerPass(deps(database), at('2027-01-01T02:00:00Z')); // b waits behind a
+    await finishRun(
+      database,
+      { runId: a!.id, fence: a!.fence },
+      { status: 'completed', now: at('2027-01-01T02:10:00Z') },
+    );
+    const [b] = await claimRuns(database, {
+      workerId: 'w',
+      now: at('2027-01-01T02:10:01Z'),
+      leaseMs: lease,
+      limit: 1,
+    });
+    await runSchedulerPass(deps(database), at('2027-01-01T03:00:00Z')); // c waits behind b
+    const c = await database.db
+      .selectFrom('runs')
+      .select(['after_run_id', 'status'])
+      .where('scheduled_for', '=', at('2027-01-01T03:00:00Z'))
+      .executeTakeFirstOrThrow();
+    expect(c).toEqual({ after_run_id: b!.id, status: 'queued' });
   });
 });
