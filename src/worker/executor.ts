@@ -34,7 +34,7 @@ export interface Executor {
 export type StepErrorCode =
   'agent_error' | 'agent_timeout' | 'tool_error' | 'invalid_output' | 'ssrf_blocked';
 
-/** A step that failed; `retryable` failures are retried with backoff inside the attempt. */
+/** A step that failed; `retryable` marks failures worth retrying with backoff (the worker loop's job). */
 export class StepFailed extends Error {
   readonly code: StepErrorCode;
   readonly retryable: boolean;

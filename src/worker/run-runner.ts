@@ -66,32 +66,63 @@ async function planSteps(deps: RunnerDeps, run: StoredRun): Promise<PlannedStep[
   });
 }
 
-export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunResult> {
-  const { database } = deps;
-  const holder: LeaseHolder = { runId: run.id, fence: run.fence };
-  const planned = await planSteps(deps, run);
-  const steps = await ensureSteps(
-    database,
-    holder,
-    planned.map((p) => p.row),
-  );
-  if (steps.length === 0 && planned.length > 0) return 'lease_lost';
-
-  let leaseLost = false;
-  const controller = new AbortController();
+/** Renews the lease every `heartbeatMs`, one renewal at a time; aborts the run once it is lost. */
+function keepLease(deps: RunnerDeps, holder: LeaseHolder, controller: AbortController) {
+  let inFlight: Promise<void> = Promise.resolve();
+  let lost = false;
   const beat = setInterval(() => {
-    void heartbeat(database, holder, deps.now(), deps.leaseMs).then((alive) => {
+    inFlight = inFlight.then(async () => {
+      if (lost) return;
+      // A failed renewal (the database is down) counts as lost: another worker may take over.
+      const alive = await heartbeat(deps.database, holder, deps.now(), deps.leaseMs).catch(
+        () => false,
+      );
       if (!alive) {
-        leaseLost = true;
+        lost = true;
         controller.abort();
       }
     });
   }, deps.heartbeatMs);
   beat.unref();
+  return {
+    isLost: () => lost,
+    stop: async () => {
+      clearInterval(beat);
+      await inFlight;
+    },
+  };
+}
 
+export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunResult> {
+  const { database } = deps;
+  const holder: LeaseHolder = { runId: run.id, fence: run.fence };
+  const planned = await planSteps(deps, run);
+  const expected = run.target_kind === 'journey' ? 1 : undefined;
+  if (planned.length === 0 || (expected !== undefined && planned.length !== expected)) {
+    const ended = await finishRun(database, holder, {
+      status: 'failed',
+      now: deps.now(),
+      error: {
+        code: 'schema_mismatch',
+        message: `The ${run.target_kind.replace('_', ' ')} has no runnable journey left.`,
+        step: null,
+      },
+    });
+    return ended ? 'failed' : 'lease_lost';
+  }
+  const steps = await ensureSteps(
+    database,
+    holder,
+    planned.map((p) => p.row),
+  );
+  if (steps.length === 0) return 'lease_lost';
+
+  const controller = new AbortController();
+  const lease = keepLease(deps, holder, controller);
   try {
-    for (const [index, step] of steps.entries()) {
-      const input = planned[index]!.input;
+    for (const step of steps) {
+      // Stored steps are matched by position: the plan of an earlier attempt may differ.
+      const input = planned.find((p) => p.row.position === step.position)?.input ?? {};
       if (
         !(await updateStep(database, holder, step.id, {
           status: 'running',
@@ -116,6 +147,7 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
       const executor = deps.executors[key];
       const timeoutMs =
         (agent?.timeout_seconds ?? 0) * 1000 || (deps.defaultStepTimeoutMs ?? 600_000);
+      const timeout = AbortSignal.timeout(timeoutMs);
       try {
         if (executor === undefined)
           throw new StepFailed('agent_error', `No executor for agent kind "${key}".`);
@@ -126,8 +158,10 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
           idempotencyKey: step.id,
           input,
           config,
-          signal: AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]),
+          signal: AbortSignal.any([controller.signal, timeout]),
         });
+        if (timeout.aborted)
+          throw new StepFailed('agent_timeout', `The step took longer than ${timeoutMs / 1000} s.`);
         const at = deps.now();
         await appendLogs(
           database,
@@ -135,11 +169,12 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
           step.id,
           result.logs.map((line) => ({ ...line, at })),
         );
+        // Finding ids derive from the step, so a retried attempt does not report them twice.
         await addFindings(
           database,
           holder,
-          result.findings.map((f) => ({
-            id: deps.newId(),
+          result.findings.map((f, i) => ({
+            id: `${step.id}:${i}`,
             run_id: run.id,
             step_id: step.id,
             severity: f.severity,
@@ -158,11 +193,13 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
         )
           return 'lease_lost';
       } catch (error) {
-        if (leaseLost) return 'lease_lost';
+        if (lease.isLost()) return 'lease_lost';
         const failure =
           error instanceof StepFailed
             ? error
-            : new StepFailed('agent_error', (error as Error).message);
+            : timeout.aborted
+              ? new StepFailed('agent_timeout', `The step took longer than ${timeoutMs / 1000} s.`)
+              : new StepFailed('agent_error', (error as Error).message);
         const at = deps.now();
         await appendLogs(database, holder, step.id, [
           { at, level: 'error', message: failure.message },
@@ -187,6 +224,6 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
     });
     return ended ? 'completed' : 'lease_lost';
   } finally {
-    clearInterval(beat);
+    await lease.stop();
   }
 }

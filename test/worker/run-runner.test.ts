@@ -141,4 +141,41 @@ describeEachDatabase('running a journey', (fresh) => {
       .executeTakeFirstOrThrow();
     expect(run).toEqual({ status: 'completed', attempt: 2 });
   });
+
+  it('fails the run with schema_mismatch when its journey was deleted after the tick', async () => {
+    current = await fresh();
+    const { database } = current;
+    const run = await queuedJourneyRun(database);
+    await database.db.deleteFrom('journeys').execute();
+    expect(await executeRun(runner(database, ['127.0.0.1']), run)).toBe('failed');
+    const stored = await database.db
+      .selectFrom('runs')
+      .select(['status', 'error_code'])
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ status: 'failed', error_code: 'schema_mismatch' });
+  });
+
+  it('fails a step that outlives its timeout with agent_timeout', async () => {
+    current = await fresh();
+    const { database } = current;
+    const run = await queuedJourneyRun(database);
+    // An agent that only ever stops when told to.
+    const stuck = {
+      call: ({ signal }: { signal: AbortSignal }) =>
+        new Promise<never>((_, reject) =>
+          signal.addEventListener('abort', () => reject(new Error('aborted'))),
+        ),
+    };
+    const deps = {
+      ...runner(database, ['127.0.0.1']),
+      executors: { 'builtin:http_journey': stuck },
+      defaultStepTimeoutMs: 50,
+    };
+    expect(await executeRun(deps, run)).toBe('failed');
+    const stored = await database.db
+      .selectFrom('runs')
+      .select(['status', 'error_code'])
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ status: 'failed', error_code: 'agent_timeout' });
+  });
 });
