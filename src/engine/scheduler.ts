@@ -1,6 +1,7 @@
 // The scheduler loop. It sleeps until the earliest enabled schedule is due (a timer to that
 // instant, capped by a slow safety wake), runs a pass, closes ended ticks, and prunes history now
 // and then. On SQLite it first takes the "scheduler" lock: one scheduler process per file.
+import { MS_PER_DAY } from '../core/civil-date.ts';
 import { formatInstant } from '../core/instant.ts';
 import type { Database } from '../storage/database.ts';
 import { acquireLock, releaseLock, renewLock } from '../storage/lock-store.ts';
@@ -35,7 +36,6 @@ export class SchedulerLocked extends Error {
 }
 
 const LOCK = 'scheduler';
-const DAY_MS = 86_400_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 const PRUNE_BATCH = 1_000;
 
@@ -85,7 +85,8 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     this.timer?.cancel();
-    await this.running;
+    await this.cycling;
+    this.timer?.cancel();
     if (this.options.database.dialect === 'sqlite')
       await releaseLock(this.options.database, LOCK, this.options.holder);
   }
@@ -98,7 +99,12 @@ export class Scheduler {
       this.running = round;
       await round;
       this.running = undefined;
-      if (!this.stopped) await this.arm();
+      if (this.stopped) return;
+      // If even finding the next due time fails (the database is down), try again later.
+      await this.arm().catch((error: unknown) => {
+        this.options.onError?.(error);
+        this.timer = this.options.clock.timer(this.options.maxSleepMs, () => void this.cycle());
+      });
     })();
     return this.cycling;
   }
@@ -123,7 +129,7 @@ export class Scheduler {
     await endTicks(database, now);
     if (now - this.lastPrune >= PRUNE_EVERY_MS) {
       this.lastPrune = now;
-      await pruneHistory(database, now - retentionDays * DAY_MS, PRUNE_BATCH);
+      await pruneHistory(database, now - retentionDays * MS_PER_DAY, PRUNE_BATCH);
     }
   }
 

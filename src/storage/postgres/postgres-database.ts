@@ -6,19 +6,36 @@ import type { Database } from '../database.ts';
 import type { Schema } from '../schema.ts';
 
 const INT8_OID = 20;
-pg.types.setTypeParser(INT8_OID, (value) => Number(value));
+
+/** This pool's type parsers: BIGINT as a number; nothing global is changed. */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID
+      ? (value: string) => Number(value)
+      : (pg.types.getTypeParser as (oid: number, format?: string) => unknown)(
+          oid,
+          format,
+        )) as pg.CustomTypesConfig['getTypeParser'],
+};
 
 export interface PostgresOptions {
+  /** Told about errors on idle pooled connections (default: ignored; the pool reconnects). */
+  readonly onIdleError?: (error: Error) => void;
   /** `postgres://user@host:port/database`. */
   readonly url: string;
-  /** Tables live in this schema (created if missing); default `public`. */
+  /** Tables live in this (existing) schema; default `public`. */
   readonly schema?: string;
   readonly maxConnections?: number;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
-export function openPostgres({ url, schema, maxConnections = 10 }: PostgresOptions): Database {
+export function openPostgres({
+  url,
+  schema,
+  maxConnections = 10,
+  onIdleError = () => undefined,
+}: PostgresOptions): Database {
   if (schema !== undefined && !IDENTIFIER.test(schema)) {
     throw new Error(`openPostgres: "${schema}" is not a plain lower-case schema name`);
   }
@@ -29,7 +46,10 @@ export function openPostgres({ url, schema, maxConnections = 10 }: PostgresOptio
     options: `-c lock_timeout=10000 -c idle_in_transaction_session_timeout=60000${
       schema ? ` -c search_path=${schema}` : ''
     }`,
+    types,
   });
+  // An idle connection the server dropped must not take the process down; the pool replaces it.
+  pool.on('error', (error) => onIdleError(error));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -44,7 +44,8 @@ async function writeImmediate<T>(
       await sql`commit`.execute(connection);
       return result;
     } catch (error) {
-      await sql`rollback`.execute(connection);
+      // SQLite may have rolled back on its own (disk full): never let that hide the cause.
+      await sql`rollback`.execute(connection).catch(() => undefined);
       throw error;
     }
   });
