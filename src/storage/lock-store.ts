@@ -14,33 +14,34 @@ export type LockOutcome =
   | { readonly acquired: true; readonly fence: number }
   | { readonly acquired: false; readonly holder: string; readonly expiresAt: number };
 
-/** Takes the lock if it is free, expired, or already this holder's. */
+/**
+ * Takes the lock if it is free, expired, or already this holder's, in one statement, so that
+ * racing acquirers on any database get it at most once.
+ */
 export async function acquireLock(database: Database, request: LockRequest): Promise<LockOutcome> {
   const { name, holder, now, ttlMs } = request;
-  return database.write(async (trx) => {
-    const current = await trx
-      .selectFrom('locks')
-      .selectAll()
-      .where('name', '=', name)
-      .executeTakeFirst();
-    if (current === undefined) {
-      await trx
-        .insertInto('locks')
-        .values({ name, holder, expires_at: now + ttlMs, fence: 1 })
-        .execute();
-      return { acquired: true, fence: 1 };
-    }
-    if (current.holder !== holder && current.expires_at > now) {
-      return { acquired: false, holder: current.holder, expiresAt: current.expires_at };
-    }
-    const fence = current.fence + 1;
-    await trx
-      .updateTable('locks')
-      .set({ holder, expires_at: now + ttlMs, fence })
-      .where('name', '=', name)
-      .execute();
-    return { acquired: true, fence };
-  });
+  const taken = await database.db
+    .insertInto('locks')
+    .values({ name, holder, expires_at: now + ttlMs, fence: 1 })
+    .onConflict((oc) =>
+      oc
+        .column('name')
+        .doUpdateSet((eb) => ({
+          holder: eb.ref('excluded.holder'),
+          expires_at: eb.ref('excluded.expires_at'),
+          fence: eb('locks.fence', '+', 1),
+        }))
+        .where((eb) => eb.or([eb('locks.expires_at', '<=', now), eb('locks.holder', '=', holder)])),
+    )
+    .returning('fence')
+    .executeTakeFirst();
+  if (taken !== undefined) return { acquired: true, fence: taken.fence };
+  const current = await database.db
+    .selectFrom('locks')
+    .select(['holder', 'expires_at'])
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
+  return { acquired: false, holder: current.holder, expiresAt: current.expires_at };
 }
 
 /** Extends the lock; false when it was lost to another holder. */

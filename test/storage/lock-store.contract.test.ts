@@ -68,4 +68,26 @@ describeEachDatabase('lock store', (fresh) => {
         .acquired,
     ).toBe(true);
   });
+
+  it('gives an expired lock to exactly one of several racing acquirers', async () => {
+    current = await fresh();
+    const { database } = current;
+    const others =
+      database.dialect === 'postgres'
+        ? [current.reopen(), current.reopen(), current.reopen()]
+        : [database, database, database];
+    try {
+      for (let round = 0; round < 10; round++) {
+        const now = T + round * 2 * TTL;
+        const results = await Promise.all(
+          [database, ...others].map((db, i) =>
+            acquireLock(db, { name: 'race', holder: `h${round}-${i}`, now, ttlMs: TTL }),
+          ),
+        );
+        expect(results.filter((r) => r.acquired)).toHaveLength(1);
+      }
+    } finally {
+      for (const other of others) if (other !== database) await other.close();
+    }
+  });
 });
