@@ -8,15 +8,20 @@ import type { RunTable, TickTable } from './schema.ts';
 export async function failRunsPastDeadline(database: Database, now: number): Promise<number> {
   const result = await database.db
     .updateTable('runs')
-    .set({
+    .set((eb) => ({
       status: 'failed',
+      // A first attempt that never started spawned no agent; a re-queued one already did.
+      agents_spawned: eb
+        .case()
+        .when('attempt', '=', 1)
+        .then(0)
+        .else(eb.ref('agents_spawned'))
+        .end(),
       error_code: 'tick_deadline',
       error_message: 'The run was still queued when its tick’s deadline passed.',
       finished_at: now,
       updated_at: now,
-      // A run that never started spawned no agent.
-      agents_spawned: 0,
-    })
+    }))
     .where('status', '=', 'queued')
     .where('tick_id', 'in', (eb) =>
       eb
@@ -35,12 +40,24 @@ export interface OpenTick {
   readonly statuses: readonly RunTable['status'][];
 }
 
-/** Ticks without an outcome yet, with their runs' statuses. */
+/** Ticks without an outcome whose runs have all ended, with their runs' statuses. */
 export async function openTicks(database: Database, limit: number): Promise<OpenTick[]> {
   const ticks = await database.db
     .selectFrom('ticks')
     .select(['id', 'schedule_id'])
     .where('outcome', 'is', null)
+    // Ticks still waiting on runs are not read at all, so they never crowd out ended ones.
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('runs')
+            .select('runs.id')
+            .whereRef('runs.tick_id', '=', 'ticks.id')
+            .where('runs.status', 'in', ['queued', 'running']),
+        ),
+      ),
+    )
     .orderBy('created_at')
     .limit(limit)
     .execute();
@@ -94,7 +111,10 @@ export async function endTick(database: Database, end: TickEnd): Promise<boolean
       .updateTable('schedules')
       .set({
         consecutive_failures: consecutiveFailures,
-        ...(pauseNote === null ? {} : { enabled: 0, pause_note: pauseNote, updated_at: end.now }),
+        // A paused schedule has no fire times; resuming computes the next one afresh.
+        ...(pauseNote === null
+          ? {}
+          : { enabled: 0, pause_note: pauseNote, next_fire_at: null, updated_at: end.now }),
       })
       .where('id', '=', end.scheduleId)
       .execute();

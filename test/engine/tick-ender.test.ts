@@ -109,10 +109,11 @@ describeEachDatabase('ending ticks', (fresh) => {
     await endTicks(database, T1 + 3 * HOUR + 10);
     const paused = await database.db
       .selectFrom('schedules')
-      .select(['enabled', 'consecutive_failures', 'pause_note'])
+      .select(['enabled', 'consecutive_failures', 'pause_note', 'next_fire_at'])
       .executeTakeFirstOrThrow();
     expect(paused).toEqual({
       enabled: 0,
+      next_fire_at: null,
       consecutive_failures: 2,
       pause_note:
         'Paused automatically after 2 consecutive failed ticks (pause_after_failures: 2).',
