@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Config } from './config.ts';
 import { migrateToLatest } from './storage/migrate.ts';
-import { openDatabase } from './storage/open-database.ts';
+import { openDatabase, sqliteFile } from './storage/open-database.ts';
 import { backupSqlite } from './storage/sqlite/sqlite-backup.ts';
 
 export interface MigrateResult {
@@ -31,14 +31,6 @@ function describeLocation(config: Config): string {
     : `${url.protocol}//${url.host}${url.pathname}`;
 }
 
-/** The embedded database's file, or undefined when Rota runs on PostgreSQL. */
-function sqlitePath(config: Config): string | undefined {
-  if (config.databaseUrl === undefined) return `${config.dataDir}/rota.db`;
-  return config.databaseUrl.startsWith('sqlite:')
-    ? config.databaseUrl.slice('sqlite:'.length)
-    : undefined;
-}
-
 export class BackupUnsupported extends Error {
   readonly code = 'backup_unsupported';
 }
@@ -48,7 +40,7 @@ export async function backup(
   config: Config,
   destination: string,
 ): Promise<{ source: string; pages: number }> {
-  const source = sqlitePath(config);
+  const source = sqliteFile({ url: config.databaseUrl, dataDir: config.dataDir });
   if (source === undefined) {
     throw new BackupUnsupported(
       'rota backup copies the embedded SQLite database; back PostgreSQL up with pg_dump.',

@@ -1,7 +1,9 @@
 // One pass of the scheduler: every due schedule's fire times up to `now` are ticked or recorded
 // as missed (SPEC section 3), then the schedule moves to its next fire time. A thin shell: the
-// decisions (catch-up, the tick plan, fire times) are the core's; identity is the storage's
-// unique indexes, so a pass repeated after a crash, or run by two replicas, writes nothing twice.
+// decisions (catch-up, the tick plan, fire times) are the core's. Ticks are written before the
+// schedule moves on, and it moves only from the value this pass read: a pass repeated after a
+// crash writes nothing twice (unique indexes), and one that lost a race to another pass takes
+// the schedule up again from where that one left off.
 import type { Cadence } from '../core/cadence.ts';
 import { decideCatchUp, type CatchUpPolicy } from '../core/catch-up.ts';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../core/civil-date.ts';

@@ -11,9 +11,16 @@ export interface DatabaseLocation {
   readonly dataDir: string;
 }
 
-export function openDatabase({ url, dataDir }: DatabaseLocation): Database {
-  if (url?.startsWith('postgres://') || url?.startsWith('postgresql://'))
-    return openPostgres({ url });
-  const path = url?.startsWith('sqlite:') ? url.slice('sqlite:'.length) : join(dataDir, 'rota.db');
-  return openSqlite({ path });
+const isPostgresUrl = (url: string | undefined): boolean =>
+  url !== undefined && (url.startsWith('postgres://') || url.startsWith('postgresql://'));
+
+/** The embedded database's file for this location, or undefined when it is PostgreSQL. */
+export function sqliteFile({ url, dataDir }: DatabaseLocation): string | undefined {
+  if (isPostgresUrl(url)) return undefined;
+  return url?.startsWith('sqlite:') ? url.slice('sqlite:'.length) : join(dataDir, 'rota.db');
+}
+
+export function openDatabase(location: DatabaseLocation): Database {
+  const path = sqliteFile(location);
+  return path === undefined ? openPostgres({ url: location.url as string }) : openSqlite({ path });
 }
