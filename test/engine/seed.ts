@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { parseCadence } from '../../src/core/cadence-parse.ts';
 import type { Schema } from '../../src/storage/schema.ts';
+import { scheduleRow } from '../storage/fixtures.ts';
 
 export interface SeedOptions {
   readonly cadence: object;
@@ -51,29 +52,21 @@ export async function seedEngineSchedule(db: Kysely<Schema>, options: SeedOption
     .execute();
   await db
     .insertInto('schedules')
-    .values({
-      id: schedule,
-      tenant_id: tenant,
-      project_id: project,
-      name: 'checks',
-      cadence: JSON.stringify(parsed.value),
-      coverage_window_hours: 120,
-      daily_budget: options.dailyBudget ?? null,
-      overlap_policy: options.overlapPolicy ?? 'skip',
-      catchup_policy: options.catchupPolicy ?? 'latest',
-      catchup_window_hours: options.catchupWindowHours ?? 24,
-      tick_deadline_minutes: 60,
-      pause_after_failures: null,
-      consecutive_failures: 0,
-      enabled: 1,
-      pause_note: null,
-      digest_config: null,
-      owner_kind: 'client',
-      owner_id: 'client-1',
-      next_fire_at: options.nextFireAt,
-      last_tick_at: null,
-      ...stamp,
-    })
+    .values(
+      scheduleRow({
+        id: schedule,
+        tenant_id: tenant,
+        project_id: project,
+        name: 'checks',
+        cadence: JSON.stringify(parsed.value),
+        daily_budget: options.dailyBudget ?? null,
+        overlap_policy: options.overlapPolicy ?? 'skip',
+        catchup_policy: options.catchupPolicy ?? 'latest',
+        catchup_window_hours: options.catchupWindowHours ?? 24,
+        next_fire_at: options.nextFireAt,
+        created_at: at,
+      }),
+    )
     .execute();
   const items: string[] = [];
   for (let i = 0; i < (options.items ?? 1); i++) {

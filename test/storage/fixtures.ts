@@ -1,10 +1,38 @@
 // Minimal rows for storage tests, written straight through the query layer.
-import type { Kysely } from 'kysely';
-import type { Schema } from '../../src/storage/schema.ts';
+import type { Insertable, Kysely } from 'kysely';
+import type { ScheduleTable, Schema } from '../../src/storage/schema.ts';
 
 export const T0 = Date.UTC(2027, 2, 14, 7, 30);
 let next = 0;
 export const id = (prefix: string): string => `${prefix}-${String(++next).padStart(6, '0')}`;
+
+/** A schedule row with Rota's defaults; `over` names the ids, times and anything else. */
+export const scheduleRow = (
+  over: Pick<
+    Insertable<ScheduleTable>,
+    'id' | 'tenant_id' | 'project_id' | 'next_fire_at' | 'created_at'
+  > &
+    Partial<Insertable<ScheduleTable>>,
+): Insertable<ScheduleTable> => ({
+  name: 'nightly',
+  cadence: JSON.stringify({ type: 'cron', expression: '30 2 * * *' }),
+  coverage_window_hours: 120,
+  daily_budget: null,
+  overlap_policy: 'skip',
+  catchup_policy: 'latest',
+  catchup_window_hours: 24,
+  tick_deadline_minutes: 60,
+  pause_after_failures: null,
+  consecutive_failures: 0,
+  enabled: 1,
+  pause_note: null,
+  digest_config: null,
+  owner_kind: 'client',
+  owner_id: 'client-1',
+  last_tick_at: null,
+  updated_at: over.created_at,
+  ...over,
+});
 
 export async function seedSchedule(db: Kysely<Schema>) {
   const tenant = id('tenant');
@@ -28,30 +56,15 @@ export async function seedSchedule(db: Kysely<Schema>) {
     .execute();
   await db
     .insertInto('schedules')
-    .values({
-      id: schedule,
-      tenant_id: tenant,
-      project_id: project,
-      name: 'nightly',
-      cadence: JSON.stringify({ type: 'cron', expression: '30 2 * * *' }),
-      coverage_window_hours: 120,
-      daily_budget: null,
-      overlap_policy: 'skip',
-      catchup_policy: 'latest',
-      catchup_window_hours: 24,
-      tick_deadline_minutes: 60,
-      pause_after_failures: null,
-      consecutive_failures: 0,
-      enabled: 1,
-      pause_note: null,
-      digest_config: null,
-      owner_kind: 'client',
-      owner_id: 'client-1',
-      next_fire_at: T0,
-      last_tick_at: null,
-      created_at: T0,
-      updated_at: T0,
-    })
+    .values(
+      scheduleRow({
+        id: schedule,
+        tenant_id: tenant,
+        project_id: project,
+        next_fire_at: T0,
+        created_at: T0,
+      }),
+    )
     .execute();
   await db
     .insertInto('schedule_items')
