@@ -5,6 +5,7 @@ import { MS_PER_DAY } from '../core/civil-date.ts';
 import { formatInstant } from '../core/instant.ts';
 import type { Database } from '../storage/database.ts';
 import { acquireLock, releaseLock, renewLock } from '../storage/lock-store.ts';
+import { recoverExpiredLeases } from '../storage/run-store.ts';
 import { nextDueAt } from '../storage/schedule-store.ts';
 import { pruneHistory } from '../storage/tick-end-store.ts';
 import type { Clock, Timer } from './clock.ts';
@@ -126,6 +127,8 @@ export class Scheduler {
       }
     }
     await runSchedulerPass({ database, newId }, now);
+    // A crashed worker's run goes back to the queue (or fails) once its lease has run out.
+    await recoverExpiredLeases(database, now);
     await endTicks(database, now);
     if (now - this.lastPrune >= PRUNE_EVERY_MS) {
       this.lastPrune = now;

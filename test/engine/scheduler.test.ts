@@ -10,6 +10,7 @@ import type { Clock } from '../../src/engine/clock.ts';
 import { Scheduler, SchedulerLocked } from '../../src/engine/scheduler.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
+import { claimRuns } from '../../src/storage/run-store.ts';
 import { openSqlite } from '../../src/storage/sqlite/sqlite-database.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { seedEngineSchedule } from './seed.ts';
@@ -90,6 +91,29 @@ describeEachDatabase('scheduler loop', (fresh) => {
     await s.settled();
     expect(await ticks(database)).toEqual([at('2027-01-01T00:10:00Z')]);
     expect(clock.nextDelay()).toBe(10 * MINUTE);
+  });
+
+  it("returns a crashed worker's run to the queue once its lease ran out", async () => {
+    current = await fresh();
+    const { database } = current;
+    await seedEngineSchedule(database.db, {
+      cadence: { type: 'cron', expression: '0 * * * *' },
+      createdAt: at('2027-01-01T00:00:00Z'),
+      nextFireAt: at('2027-01-01T01:00:00Z'),
+    });
+    const clock = new ManualClock(at('2027-01-01T01:00:00Z'));
+    const s = scheduler(database, clock);
+    running.push(s);
+    await s.start();
+    await claimRuns(database, { workerId: 'dies', now: clock.now(), leaseMs: 30_000, limit: 1 });
+    clock.advanceToNext(); // the next fire time, long after the lease ran out
+    await s.settled();
+    const run = await database.db
+      .selectFrom('runs')
+      .select(['status', 'attempt'])
+      .where('scheduled_for', '=', at('2027-01-01T01:00:00Z'))
+      .executeTakeFirstOrThrow();
+    expect(run).toEqual({ status: 'queued', attempt: 2 });
   });
 
   it('looks again at once when woken after schedules changed', async () => {
