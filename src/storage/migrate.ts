@@ -1,10 +1,13 @@
 // Numbered migrations, applied in order on start or by `rota migrate`. Each is code (no SQL
-// files), given the dialect for the few types that differ; a migration, once landed, never changes.
+// files), given the dialect for the few types that differ; each runs in its own transaction on
+// both databases, so a failed one leaves nothing behind; a migration, once released, never changes.
 import { Migrator, type Migration } from 'kysely/migration';
 import type { Database, Dialect } from './database.ts';
 import { initial } from './migrations/0001-initial.ts';
 
-const MIGRATIONS: Record<string, (dialect: Dialect) => Migration> = {
+export type MigrationSet = Readonly<Record<string, (dialect: Dialect) => Migration>>;
+
+export const MIGRATIONS: MigrationSet = {
   '0001-initial': initial,
 };
 
@@ -13,14 +16,22 @@ export interface MigrationOutcome {
   readonly applied: readonly string[];
 }
 
-export async function migrateToLatest(database: Database): Promise<MigrationOutcome> {
+export function migrateToLatest(database: Database): Promise<MigrationOutcome> {
+  return applyMigrations(database, MIGRATIONS);
+}
+
+/** Applies the pending ones of `migrations`, in name order. */
+export async function applyMigrations(
+  database: Database,
+  migrations: MigrationSet,
+): Promise<MigrationOutcome> {
   const migrator = new Migrator({
     db: database.db,
     provider: {
       getMigrations: () =>
         Promise.resolve(
           Object.fromEntries(
-            Object.entries(MIGRATIONS).map(([name, m]) => [name, m(database.dialect)]),
+            Object.entries(migrations).map(([name, m]) => [name, m(database.dialect)]),
           ),
         ),
     },

@@ -2,7 +2,7 @@
 // transaction takes the lock up front (BEGIN IMMEDIATE through better-sqlite3's single
 // connection, which Kysely serialises), foreign keys on, and a busy timeout instead of errors.
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
 import type { Database } from '../database.ts';
 import type { Schema } from '../schema.ts';
 
@@ -18,7 +18,7 @@ export function openSqlite({ path, busyTimeoutMs = 5_000 }: SqliteOptions): Data
   // FULL: a committed tick or run survives a power cut, not only a crash (ADR 10).
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Schema>({ dialect: new AtomicDdlSqliteDialect({ database: sqlite }) });
   return {
     db,
     dialect: 'sqlite',
@@ -49,4 +49,17 @@ async function writeImmediate<T>(
       throw error;
     }
   });
+}
+
+/** SQLite runs DDL inside transactions; saying so makes each migration all-or-nothing. */
+class AtomicDdlAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class AtomicDdlSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new AtomicDdlAdapter();
+  }
 }
