@@ -15,6 +15,13 @@ export interface Database {
   claimable<TB extends keyof Schema, O>(
     query: SelectQueryBuilder<Schema, TB, O>,
   ): SelectQueryBuilder<Schema, TB, O>;
+  /**
+   * Holds the selected rows unchanged until the enclosing write transaction ends (PostgreSQL
+   * `FOR SHARE`), so a check made on them stays true for the writes that follow it.
+   */
+  sharedLock<TB extends keyof Schema, O>(
+    query: SelectQueryBuilder<Schema, TB, O>,
+  ): SelectQueryBuilder<Schema, TB, O>;
   /** Runs `work` in one write transaction: all of it commits, or none of it. */
   write<T>(work: (trx: Kysely<Schema>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

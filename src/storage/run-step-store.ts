@@ -7,14 +7,25 @@ import type { LeaseHolder } from './run-store.ts';
 
 export type StoredStep = Selectable<RunStepTable>;
 
-/** The run while `holder` still owns it; used as a condition by every write below. */
-const ownedBy = (trx: Kysely<Schema>, holder: LeaseHolder) =>
-  trx
-    .selectFrom('runs')
-    .select('id')
-    .where('id', '=', holder.runId)
-    .where('fence', '=', holder.fence)
-    .where('status', '=', 'running');
+/**
+ * Whether `holder` still owns the run, checked under a lock on the run's row, so that a claim by
+ * another worker waits until this transaction's writes are done (or sees them refused).
+ */
+const owns = async (
+  database: Database,
+  trx: Kysely<Schema>,
+  holder: LeaseHolder,
+): Promise<boolean> =>
+  (await database
+    .sharedLock(
+      trx
+        .selectFrom('runs')
+        .select('id')
+        .where('id', '=', holder.runId)
+        .where('fence', '=', holder.fence)
+        .where('status', '=', 'running'),
+    )
+    .executeTakeFirst()) !== undefined;
 
 /**
  * Creates the run's steps once; a later attempt finds them and starts over on the same rows
@@ -26,7 +37,7 @@ export async function ensureSteps(
   steps: readonly Insertable<RunStepTable>[],
 ): Promise<StoredStep[]> {
   return database.write(async (trx) => {
-    if ((await ownedBy(trx, holder).executeTakeFirst()) === undefined) return [];
+    if (!(await owns(database, trx, holder))) return [];
     if (steps.length > 0)
       await trx
         .insertInto('run_steps')
@@ -57,23 +68,29 @@ export async function updateStep(
   stepId: string,
   update: StepUpdate,
 ): Promise<boolean> {
-  const result = await database.db
-    .updateTable('run_steps')
-    .set({
-      status: update.status,
-      ...(update.status === 'running'
-        ? { started_at: update.now, finished_at: null, error_code: null, error_message: null }
-        : { finished_at: update.now }),
-      ...(update.input === undefined ? {} : { input: JSON.stringify(update.input) }),
-      ...(update.output === undefined ? {} : { output: JSON.stringify(update.output) }),
-      ...(update.error === undefined
-        ? {}
-        : { error_code: update.error?.code ?? null, error_message: update.error?.message ?? null }),
-    })
-    .where('id', '=', stepId)
-    .where('run_id', 'in', ownedBy(database.db, holder))
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return database.write(async (trx) => {
+    if (!(await owns(database, trx, holder))) return false;
+    const result = await trx
+      .updateTable('run_steps')
+      .set({
+        status: update.status,
+        ...(update.status === 'running'
+          ? { started_at: update.now, finished_at: null, error_code: null, error_message: null }
+          : { finished_at: update.now }),
+        ...(update.input === undefined ? {} : { input: JSON.stringify(update.input) }),
+        ...(update.output === undefined ? {} : { output: JSON.stringify(update.output) }),
+        ...(update.error === undefined
+          ? {}
+          : {
+              error_code: update.error?.code ?? null,
+              error_message: update.error?.message ?? null,
+            }),
+      })
+      .where('id', '=', stepId)
+      .where('run_id', '=', holder.runId)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  });
 }
 
 export interface LogLine {
@@ -90,7 +107,7 @@ export async function appendLogs(
 ): Promise<void> {
   if (lines.length === 0) return;
   await database.write(async (trx) => {
-    if ((await ownedBy(trx, holder).executeTakeFirst()) === undefined) return;
+    if (!(await owns(database, trx, holder))) return;
     await trx
       .insertInto('step_logs')
       .values(
@@ -112,7 +129,7 @@ export async function addFindings(
 ): Promise<void> {
   if (findings.length === 0) return;
   await database.write(async (trx) => {
-    if ((await ownedBy(trx, holder).executeTakeFirst()) === undefined) return;
+    if (!(await owns(database, trx, holder))) return;
     await trx
       .insertInto('findings')
       .values([...findings])

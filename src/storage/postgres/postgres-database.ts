@@ -55,6 +55,7 @@ export function openPostgres({
     db,
     dialect: 'postgres',
     claimable: (query) => query.forUpdate().skipLocked(),
+    sharedLock: (query) => query.forShare(),
     write: (work) => db.transaction().execute(work),
     close: () => db.destroy(),
   };

@@ -24,6 +24,7 @@ export function openSqlite({ path, busyTimeoutMs = 5_000 }: SqliteOptions): Data
     dialect: 'sqlite',
     // BEGIN IMMEDIATE already holds the only write lock: nothing else can claim meanwhile.
     claimable: (query) => query,
+    sharedLock: (query) => query,
     write: (work) => writeImmediate(db, work),
     close: () => db.destroy(),
   };
