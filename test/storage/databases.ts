@@ -94,3 +94,13 @@ export function describeEachDatabase(
     suite(postgresDatabase),
   );
 }
+
+/** Declares a suite for PostgreSQL alone: behaviour only several connections can show. */
+export function describePostgres(
+  title: string,
+  suite: (fresh: () => Promise<TestDatabase>) => void,
+): void {
+  (unreachable === undefined ? describe : describe.skip)(`${title} (PostgreSQL)`, () =>
+    suite(postgresDatabase),
+  );
+}
