@@ -224,6 +224,7 @@ export async function tickOnce(
       };
     }),
     ranItemIds: plan.runs.filter((run) => run.status === 'queued').map((run) => run.itemId),
+    cancelRunIds: plan.runs.flatMap((run) => (run.cancelRunId === null ? [] : [run.cancelRunId])),
   });
   return { written: result.written, tickId: result.tickId };
 }

@@ -11,6 +11,8 @@ export interface TickWrite {
   readonly runs: readonly Insertable<RunTable>[];
   /** Items whose last-run time becomes the tick's fire time (those selected). */
   readonly ranItemIds: readonly string[];
+  /** Live runs that `cancel_other` replaces: cancelled in the same transaction. */
+  readonly cancelRunIds?: readonly string[];
   /** The schedule's next regular fire time; left as it is for a manual tick. */
   readonly nextFireAt?: number | null;
 }
@@ -57,6 +59,25 @@ export async function writeTick(database: Database, write: TickWrite): Promise<T
         .where('trigger', '<>', 'manual')
         .executeTakeFirstOrThrow();
       return { written: false, tickId: existing.id };
+    }
+    const cancel = write.cancelRunIds ?? [];
+    if (cancel.length > 0) {
+      // Bumping the fence ends the old worker's lease: its next write or heartbeat is refused.
+      await trx
+        .updateTable('runs')
+        .set((eb) => ({
+          status: 'cancelled',
+          error_code: 'cancelled',
+          error_message: 'Cancelled by a newer run of the same item (overlap policy cancel_other).',
+          finished_at: tick.created_at,
+          updated_at: tick.created_at,
+          lease_owner: null,
+          lease_until: null,
+          fence: eb('fence', '+', 1),
+        }))
+        .where('id', 'in', [...cancel])
+        .where('status', 'in', ['queued', 'running'])
+        .execute();
     }
     await insertChunked(trx, 'tick_items', write.items);
     await insertChunked(trx, 'runs', write.runs);

@@ -327,4 +327,40 @@ describeEachDatabase('scheduler pass', (fresh) => {
       .executeTakeFirstOrThrow();
     expect(c).toEqual({ after_run_id: b!.id, status: 'queued' });
   });
+
+  it('cancels the live run under cancel_other and starts the new one', async () => {
+    current = await fresh();
+    const { database } = current;
+    await seedEngineSchedule(database.db, {
+      cadence: { type: 'cron', expression: '0 * * * *' },
+      createdAt: at('2027-01-01T00:00:00Z'),
+      nextFireAt: at('2027-01-01T01:00:00Z'),
+      overlapPolicy: 'cancel_other',
+    });
+    await runSchedulerPass(deps(database), at('2027-01-01T01:00:00Z'));
+    const [old] = await claimRuns(database, {
+      workerId: 'w',
+      now: at('2027-01-01T01:00:01Z'),
+      leaseMs: 10 * 3_600_000,
+      limit: 1,
+    });
+    await runSchedulerPass(deps(database), at('2027-01-01T02:00:00Z'));
+    const runs = await database.db
+      .selectFrom('runs')
+      .select(['id', 'status', 'error_code'])
+      .orderBy('scheduled_for')
+      .execute();
+    expect(runs.map((r) => [r.id === old!.id, r.status, r.error_code])).toEqual([
+      [true, 'cancelled', 'cancelled'],
+      [false, 'queued', null],
+    ]);
+    // The old worker can no longer finish what it was running.
+    expect(
+      await finishRun(
+        database,
+        { runId: old!.id, fence: old!.fence },
+        { status: 'completed', now: at('2027-01-01T02:00:01Z') },
+      ),
+    ).toBe(false);
+  });
 });
