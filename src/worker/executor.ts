@@ -34,7 +34,7 @@ export interface Executor {
 export type StepErrorCode =
   'agent_error' | 'agent_timeout' | 'tool_error' | 'invalid_output' | 'ssrf_blocked';
 
-/** A step that failed; `retryable` marks failures worth retrying with backoff (the worker loop's job). */
+/** A step that failed; `retryable` failures are called again with backoff (run-runner.ts). */
 export class StepFailed extends Error {
   readonly code: StepErrorCode;
   readonly retryable: boolean;

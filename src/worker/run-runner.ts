@@ -6,7 +6,7 @@ import type { Database } from '../storage/database.ts';
 import { addFindings, appendLogs, ensureSteps, updateStep } from '../storage/run-step-store.ts';
 import { finishRun, heartbeat, type LeaseHolder, type StoredRun } from '../storage/run-store.ts';
 import type { RunStepTable } from '../storage/schema.ts';
-import { StepFailed, type Executor } from './executor.ts';
+import { StepFailed, type Executor, type StepCall } from './executor.ts';
 
 export interface RunnerDeps {
   readonly database: Database;
@@ -17,6 +17,48 @@ export interface RunnerDeps {
   readonly leaseMs: number;
   readonly heartbeatMs: number;
   readonly defaultStepTimeoutMs?: number;
+  /** Calls of a step before a retryable failure fails it (SPEC section 4); default 3. */
+  readonly maxCallsPerStep?: number;
+  /** Waits between retries; tests pass one that does not wait. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/** Backoff before call `n` (1-based) of a step: 1 s, 2 s, 4 s … at most 30 s. */
+export const retryDelayMs = (call: number): number => Math.min(30_000, 1000 * 2 ** (call - 2));
+
+/** Calls the executor, retrying retryable failures with backoff while the step has time left. */
+async function callWithRetries(
+  deps: RunnerDeps,
+  executor: Executor,
+  call: StepCall,
+  log: (message: string) => void,
+) {
+  const maxCalls = deps.maxCallsPerStep ?? 3;
+  for (let n = 1; ; n++) {
+    try {
+      return await executor.call(call);
+    } catch (error) {
+      if (
+        !(error instanceof StepFailed) ||
+        !error.retryable ||
+        n >= maxCalls ||
+        call.signal.aborted
+      )
+        throw error;
+      const wait = retryDelayMs(n + 1);
+      log(`call ${n} failed (${error.code}: ${error.message}); retrying in ${wait / 1000} s`);
+      await (deps.sleep ?? defaultSleep)(wait, call.signal);
+    }
+  }
 }
 
 export type RunResult = 'completed' | 'failed' | 'lease_lost';
@@ -151,24 +193,28 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
       try {
         if (executor === undefined)
           throw new StepFailed('agent_error', `No executor for agent kind "${key}".`);
-        const result = await executor.call({
-          runId: run.id,
-          stepId: step.id,
-          attempt: run.attempt,
-          idempotencyKey: step.id,
-          input,
-          config,
-          signal: AbortSignal.any([controller.signal, timeout]),
-        });
+        const retries: string[] = [];
+        const result = await callWithRetries(
+          deps,
+          executor,
+          {
+            runId: run.id,
+            stepId: step.id,
+            attempt: run.attempt,
+            idempotencyKey: step.id,
+            input,
+            config,
+            signal: AbortSignal.any([controller.signal, timeout]),
+          },
+          (message) => retries.push(message),
+        );
         if (timeout.aborted)
           throw new StepFailed('agent_timeout', `The step took longer than ${timeoutMs / 1000} s.`);
         const at = deps.now();
-        await appendLogs(
-          database,
-          holder,
-          step.id,
-          result.logs.map((line) => ({ ...line, at })),
-        );
+        await appendLogs(database, holder, step.id, [
+          ...retries.map((message) => ({ at, level: 'warn' as const, message })),
+          ...result.logs.map((line) => ({ ...line, at })),
+        ]);
         // Finding ids derive from the step, so a retried attempt does not report them twice.
         await addFindings(
           database,

@@ -10,6 +10,7 @@ import type { Database } from '../../src/storage/database.ts';
 import { claimRuns, recoverExpiredLeases } from '../../src/storage/run-store.ts';
 import { httpJourneyAgent } from '../../src/worker/executors/builtin/http-journey.ts';
 import { parseAllowList } from '../../src/worker/net/address-policy.ts';
+import { StepFailed } from '../../src/worker/executor.ts';
 import { executeRun } from '../../src/worker/run-runner.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { seedEngineSchedule } from '../engine/seed.ts';
@@ -177,5 +178,59 @@ describeEachDatabase('running a journey', (fresh) => {
       .select(['status', 'error_code'])
       .executeTakeFirstOrThrow();
     expect(stored).toEqual({ status: 'failed', error_code: 'agent_timeout' });
+  });
+
+  it('retries a retryable failure with backoff inside the attempt, then succeeds', async () => {
+    current = await fresh();
+    const { database } = current;
+    const run = await queuedJourneyRun(database);
+    let calls = 0;
+    const waits: number[] = [];
+    const flaky = {
+      call: () => {
+        calls++;
+        if (calls < 3) return Promise.reject(new StepFailed('agent_error', 'HTTP 503', true));
+        return Promise.resolve({
+          output: { ok: true },
+          findings: [],
+          logs: [{ level: 'info' as const, message: 'done' }],
+        });
+      },
+    };
+    const deps = {
+      ...runner(database, []),
+      executors: { 'builtin:http_journey': flaky },
+      sleep: (ms: number) => (waits.push(ms), Promise.resolve()),
+    };
+    expect(await executeRun(deps, run)).toBe('completed');
+    expect([calls, waits]).toEqual([3, [1000, 2000]]);
+    const logs = await database.db
+      .selectFrom('step_logs')
+      .select(['level', 'message'])
+      .orderBy('id')
+      .execute();
+    expect(logs.map((l) => l.level)).toEqual(['warn', 'warn', 'info']);
+  });
+
+  it('fails after the last retry, and does not retry what is not retryable', async () => {
+    current = await fresh();
+    const { database } = current;
+    const run = await queuedJourneyRun(database);
+    let calls = 0;
+    const down = {
+      call: () => (calls++, Promise.reject(new StepFailed('agent_error', 'HTTP 503', true))),
+    };
+    const deps = {
+      ...runner(database, []),
+      executors: { 'builtin:http_journey': down },
+      sleep: () => Promise.resolve(),
+    };
+    expect(await executeRun(deps, run)).toBe('failed');
+    expect(calls).toBe(3);
+    const stored = await database.db
+      .selectFrom('runs')
+      .select(['error_code'])
+      .executeTakeFirstOrThrow();
+    expect(stored.error_code).toBe('agent_error');
   });
 });
