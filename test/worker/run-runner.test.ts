@@ -232,5 +232,28 @@ describeEachDatabase('running a journey', (fresh) => {
       .select(['error_code'])
       .executeTakeFirstOrThrow();
     expect(stored.error_code).toBe('agent_error');
+
+    // The next hour's run meets an agent answering with bad output: no retry for that.
+    await runSchedulerPass({ database, newId: randomUUID }, T + 3_600_000);
+    const [next] = await claimRuns(database, {
+      workerId: 'w',
+      now: Date.now(),
+      leaseMs: LEASE,
+      limit: 1,
+    });
+    let badCalls = 0;
+    const broken = {
+      call: () => (
+        badCalls++,
+        Promise.reject(new StepFailed('invalid_output', 'not the declared shape'))
+      ),
+    };
+    const brokenDeps = {
+      ...runner(database, []),
+      executors: { 'builtin:http_journey': broken },
+      sleep: () => Promise.resolve(),
+    };
+    expect(await executeRun(brokenDeps, next!)).toBe('failed');
+    expect(badCalls).toBe(1);
   });
 });
