@@ -130,6 +130,33 @@ export async function finishRun(
   return result.numUpdatedRows > 0n;
 }
 
+/**
+ * Gives a run back on shutdown (SPEC section 4: running → queued with an attempt remaining);
+ * false when the lease was already lost or no attempt is left (its lease then runs out).
+ */
+export async function releaseRun(
+  database: Database,
+  holder: LeaseHolder,
+  now: number,
+): Promise<boolean> {
+  const result = await database.db
+    .updateTable('runs')
+    .set((eb) => ({
+      status: 'queued',
+      attempt: eb('attempt', '+', 1),
+      fence: eb('fence', '+', 1),
+      lease_owner: null,
+      lease_until: null,
+      updated_at: now,
+    }))
+    .where('id', '=', holder.runId)
+    .where('fence', '=', holder.fence)
+    .where('status', '=', 'running')
+    .whereRef('attempt', '<', 'max_attempts')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 export interface ExpiredLeases {
   readonly requeued: number;
   readonly failed: number;

@@ -1,0 +1,111 @@
+// The worker loop: claims queued runs up to its concurrency, executes them, and claims again as
+// slots free up; recovers runs whose lease expired; on stop, lets in-flight runs finish within a
+// grace period and gives the rest back to the queue (SPEC section 4).
+import type { Database } from '../storage/database.ts';
+import { claimRuns, recoverExpiredLeases, releaseRun } from '../storage/run-store.ts';
+import type { Executor } from './executor.ts';
+import { executeRun, type RunnerDeps } from './run-runner.ts';
+
+export interface WorkerTimer {
+  cancel(): void;
+}
+
+export interface WorkerOptions {
+  readonly database: Database;
+  readonly workerId: string;
+  readonly concurrency: number;
+  readonly executors: Readonly<Record<string, Executor>>;
+  readonly now: () => number;
+  readonly newId: () => string;
+  /** Arms a timer (the engine's Clock fits): the next look for work when idle. */
+  readonly timer: (delayMs: number, fire: () => void) => WorkerTimer;
+  readonly leaseMs?: number;
+  readonly heartbeatMs?: number;
+  readonly pollMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+export class Worker {
+  private readonly options: WorkerOptions;
+  private readonly inFlight = new Map<string, { fence: number; done: Promise<unknown> }>();
+  private stopped = true;
+  private polling: Promise<void> = Promise.resolve();
+  private timer: WorkerTimer | undefined;
+
+  constructor(options: WorkerOptions) {
+    this.options = options;
+  }
+
+  start(): Promise<void> {
+    this.stopped = false;
+    return this.poll();
+  }
+
+  /** Looks for work now (a tick was just written, or a slot freed up). */
+  poll(): Promise<void> {
+    this.polling = this.polling
+      .then(() => this.claimAndRun())
+      .catch((error: unknown) => this.options.onError?.(error));
+    return this.polling;
+  }
+
+  /** Resolves when every run in flight now has ended (for tests and shutdown). */
+  async drain(): Promise<void> {
+    for (;;) {
+      // A run that ends starts a new claim; wait for that too before looking again.
+      await this.polling;
+      if (this.inFlight.size === 0) return;
+      await Promise.all([...this.inFlight.values()].map((r) => r.done));
+    }
+  }
+
+  /** Stops claiming; waits up to `graceMs` for in-flight runs, then releases the rest. */
+  async stop(graceMs: number): Promise<void> {
+    this.stopped = true;
+    this.timer?.cancel();
+    await this.polling;
+    let graceOver = false;
+    const grace = new Promise<void>((resolve) =>
+      this.options.timer(graceMs, () => ((graceOver = true), resolve())),
+    );
+    await Promise.race([this.drain(), grace]);
+    if (!graceOver) return;
+    for (const [runId, { fence }] of this.inFlight) {
+      await releaseRun(this.options.database, { runId, fence }, this.options.now()).catch(
+        (error: unknown) => this.options.onError?.(error),
+      );
+    }
+  }
+
+  private async claimAndRun(): Promise<void> {
+    if (this.stopped) return;
+    const { database, workerId, concurrency, now, pollMs = 5_000, leaseMs = 30_000 } = this.options;
+    await recoverExpiredLeases(database, now());
+    const free = concurrency - this.inFlight.size;
+    if (free > 0) {
+      for (const run of await claimRuns(database, { workerId, now: now(), leaseMs, limit: free })) {
+        const done = executeRun(this.runnerDeps(), run)
+          .catch((error: unknown) => this.options.onError?.(error))
+          .finally(() => {
+            this.inFlight.delete(run.id);
+            if (!this.stopped) void this.poll();
+          });
+        this.inFlight.set(run.id, { fence: run.fence, done });
+      }
+    }
+    this.timer?.cancel();
+    if (!this.stopped) this.timer = this.options.timer(pollMs, () => void this.poll());
+  }
+
+  private runnerDeps(): RunnerDeps {
+    const {
+      database,
+      now,
+      newId,
+      executors,
+      leaseMs = 30_000,
+      heartbeatMs = 10_000,
+    } = this.options;
+    return { database, now, newId, executors, leaseMs, heartbeatMs };
+  }
+}

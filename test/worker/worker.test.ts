@@ -1,0 +1,102 @@
+// The worker loop on SQLite and PostgreSQL: bounded concurrency, every queued run executed,
+// and a graceful stop that gives unfinished runs back to the queue.
+import { randomUUID } from 'node:crypto';
+import { afterEach, expect, it } from 'vitest';
+import { parseInstant } from '../../src/core/instant.ts';
+import { runSchedulerPass } from '../../src/engine/scheduler-pass.ts';
+import type { Database } from '../../src/storage/database.ts';
+import type { Executor } from '../../src/worker/executor.ts';
+import { Worker } from '../../src/worker/worker.ts';
+import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
+import { seedEngineSchedule } from '../engine/seed.ts';
+
+const T = parseInstant('2027-01-01T01:00:00Z') as number;
+const realTimer = (ms: number, fire: () => void) => {
+  const handle = setTimeout(fire, ms);
+  return { cancel: () => clearTimeout(handle) };
+};
+
+const worker = (database: Database, executor: Executor, concurrency: number) =>
+  new Worker({
+    database,
+    workerId: 'w1',
+    concurrency,
+    executors: { 'builtin:http_journey': executor },
+    now: () => Date.now(),
+    newId: randomUUID,
+    timer: realTimer,
+    // Only this test's explicit polls look for work.
+    pollMs: 3_600_000,
+  });
+
+describeEachDatabase('worker loop', (fresh) => {
+  let current: TestDatabase | undefined;
+  afterEach(async () => {
+    await current?.dispose();
+    current = undefined;
+  });
+
+  async function queuedRuns(database: Database, count: number) {
+    await seedEngineSchedule(database.db, {
+      cadence: { type: 'cron', expression: '0 * * * *' },
+      createdAt: T - 3_600_000,
+      nextFireAt: T,
+      items: count,
+      dailyBudget: count,
+    });
+    await runSchedulerPass({ database, newId: randomUUID }, T);
+  }
+
+  it('executes every queued run, never more at once than its concurrency', async () => {
+    current = await fresh();
+    const { database } = current;
+    await queuedRuns(database, 5);
+    let running = 0;
+    let most = 0;
+    // The first two calls wait for each other: a worker running one at a time would never
+    // get past them (the test would time out), so passing shows two really ran together.
+    const barrier: (() => void)[] = [];
+    let calls = 0;
+    const slow: Executor = {
+      async call() {
+        most = Math.max(most, ++running);
+        if (++calls <= 2) {
+          await new Promise<void>((resolve) => {
+            barrier.push(resolve);
+            if (barrier.length === 2) for (const release of barrier) release();
+          });
+        }
+        running--;
+        return { output: {}, findings: [], logs: [] };
+      },
+    };
+    const w = worker(database, slow, 2);
+    await w.start();
+    await w.drain();
+    await w.stop(0);
+    const statuses = await database.db.selectFrom('runs').select('status').execute();
+    expect(statuses.map((r) => r.status)).toEqual(Array(5).fill('completed'));
+    expect(most).toBe(2);
+    expect(calls).toBe(5);
+  });
+
+  it('gives a run that does not finish within the grace period back to the queue', async () => {
+    current = await fresh();
+    const { database } = current;
+    await queuedRuns(database, 1);
+    const stuck: Executor = {
+      call: ({ signal }) =>
+        new Promise((_, reject) =>
+          signal.addEventListener('abort', () => reject(new Error('aborted'))),
+        ),
+    };
+    const w = worker(database, stuck, 1);
+    await w.start();
+    await w.stop(0);
+    const run = await database.db
+      .selectFrom('runs')
+      .select(['status', 'attempt', 'lease_owner'])
+      .executeTakeFirstOrThrow();
+    expect(run).toEqual({ status: 'queued', attempt: 2, lease_owner: null });
+  });
+});
