@@ -33,6 +33,9 @@ export const RUN_STATUS_LABELS: Readonly<Record<RunStatus, string>> = {
 };
 
 /** Who or what started a run. */
+/** Attempts a run gets before an expired lease fails it with `lease_lost` (SPEC section 4). */
+export const DEFAULT_MAX_ATTEMPTS = 2;
+
 export const RunTrigger = {
   schedule: 'schedule',
   manual: 'manual',

@@ -7,6 +7,7 @@
 import type { Cadence } from '../core/cadence.ts';
 import { decideCatchUp, type CatchUpPolicy } from '../core/catch-up.ts';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../core/civil-date.ts';
+import { ERROR_CODES } from '../core/error-codes.ts';
 import {
   compileCadence,
   fireTimesBetween,
@@ -15,6 +16,7 @@ import {
 } from '../core/next-fire-times.ts';
 import type { OverlapPolicy } from '../core/overlap-policy.ts';
 import { planTick, type TickOwner } from '../core/plan-tick.ts';
+import { DEFAULT_MAX_ATTEMPTS } from '../core/run-state.ts';
 import { tenantDay, tenantLeft } from '../core/tenant-day.ts';
 import type { TickTrigger } from '../core/tick-outcome.ts';
 import type { Database } from '../storage/database.ts';
@@ -133,6 +135,7 @@ export async function tickOnce(
   const windowMs = schedule.coverage_window_hours * MS_PER_HOUR;
   const day = tenantDay(tenant.timezone, fireTime);
   const spent = await agentsSpentSince(deps.database, tenant.id, day.start);
+  const left = tenantLeft(tenant.daily_agent_budget, spent);
   // Until user grants exist (the identity issue), a user-owned schedule has none.
   const owner: TickOwner =
     schedule.owner_kind === 'client' ? { kind: 'client' } : { kind: 'user', grant: 'none' };
@@ -147,7 +150,7 @@ export async function tickOnce(
       fireTime - windowMs - 1,
       fireTime + COVERAGE_LOOKAHEAD_MS + windowMs,
     ),
-    tenantLeft: tenantLeft(tenant.daily_agent_budget, spent),
+    tenantLeft: left,
     overlapPolicy: schedule.overlap_policy as OverlapPolicy,
     owner,
     items: items.map((state) => ({
@@ -172,7 +175,7 @@ export async function tickOnce(
       trigger,
       fire_time: fireTime,
       per_tick_budget: plan.perTick,
-      tenant_left: tenantLeft(tenant.daily_agent_budget, spent),
+      tenant_left: left,
       // A catch-up tick's runs get the whole deadline from now, not from their old fire time.
       deadline_at: Math.max(fireTime, now) + schedule.tick_deadline_minutes * MS_PER_MINUTE,
       outcome: plan.runs.length === 0 ? 'skipped' : null,
@@ -209,11 +212,11 @@ export async function tickOnce(
         started_at: null,
         finished_at: failed ? now : null,
         attempt: 1,
-        max_attempts: 2,
+        max_attempts: DEFAULT_MAX_ATTEMPTS,
         agents_spawned: run.agentCost,
         usage: null,
         error_code: run.errorCode,
-        error_message: run.errorCode === null ? null : ERROR_MESSAGES[run.errorCode],
+        error_message: run.errorCode === null ? null : ERROR_CODES[run.errorCode].summary,
         error_step: null,
         lease_owner: null,
         lease_until: null,
@@ -228,9 +231,3 @@ export async function tickOnce(
   });
   return { written: result.written, tickId: result.tickId };
 }
-
-const ERROR_MESSAGES = {
-  schema_mismatch:
-    'The target no longer validates against its agents and tools; fix it and save it.',
-  authorization_failed: 'Authorization failed: the schedule owner has no live grant.',
-} as const;

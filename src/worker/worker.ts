@@ -6,6 +6,10 @@ import { claimRuns, recoverExpiredLeases, releaseRun } from '../storage/run-stor
 import type { Executor } from './executor.ts';
 import { executeRun, type RunnerDeps } from './run-runner.ts';
 
+const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_HEARTBEAT_MS = 10_000;
+const DEFAULT_POLL_MS = 5_000;
+
 export interface WorkerTimer {
   cancel(): void;
 }
@@ -79,7 +83,14 @@ export class Worker {
 
   private async claimAndRun(): Promise<void> {
     if (this.stopped) return;
-    const { database, workerId, concurrency, now, pollMs = 5_000, leaseMs = 30_000 } = this.options;
+    const {
+      database,
+      workerId,
+      concurrency,
+      now,
+      pollMs = DEFAULT_POLL_MS,
+      leaseMs = DEFAULT_LEASE_MS,
+    } = this.options;
     await recoverExpiredLeases(database, now());
     const free = concurrency - this.inFlight.size;
     if (free > 0) {
@@ -103,8 +114,8 @@ export class Worker {
       now,
       newId,
       executors,
-      leaseMs = 30_000,
-      heartbeatMs = 10_000,
+      leaseMs = DEFAULT_LEASE_MS,
+      heartbeatMs = DEFAULT_HEARTBEAT_MS,
     } = this.options;
     return { database, now, newId, executors, leaseMs, heartbeatMs };
   }
