@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import { afterEach, expect, it } from 'vitest';
 import { applyMigrations, MIGRATIONS } from '../../src/storage/migrate.ts';
-import { describeEachDatabase, type TestDatabase } from './databases.ts';
+import { describeEachDatabase, describePostgres, type TestDatabase } from './databases.ts';
 
 describeEachDatabase('migrations', (fresh) => {
   let current: TestDatabase | undefined;
@@ -38,5 +38,20 @@ describeEachDatabase('migrations', (fresh) => {
     fail = false;
     expect(await applyMigrations(database, migrations)).toEqual({ applied: ['9001-extra'] });
     expect(await names()).toEqual(expect.arrayContaining(['extra_one', 'extra_two']));
+  });
+});
+
+describePostgres('migrations beside another schema', (fresh) => {
+  it('migrates a schema while another schema of the same database already holds Rota tables', async () => {
+    const first = await fresh(); // migrated: its schema has the bookkeeping tables
+    const second = await fresh(); // migrated with the first one's tables in sight
+    try {
+      const tables = await second.database.db.introspection.getTables();
+      expect(tables.map((t) => t.name)).toContain('schedules');
+      expect(await applyMigrations(second.database, MIGRATIONS)).toEqual({ applied: [] });
+    } finally {
+      await first.dispose();
+      await second.dispose();
+    }
   });
 });
