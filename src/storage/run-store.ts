@@ -102,6 +102,8 @@ export interface RunEnd {
     readonly step: string | null;
   };
   readonly agentsSpawned?: number;
+  /** Tokens and cost the executors reported, stored as JSON. */
+  readonly usage?: unknown;
 }
 
 /** Ends a run; false when the caller's token is stale, and then nothing changes. */
@@ -122,6 +124,7 @@ export async function finishRun(
       error_message: end.error?.message ?? null,
       error_step: end.error?.step ?? null,
       ...(end.agentsSpawned === undefined ? {} : { agents_spawned: end.agentsSpawned }),
+      ...(end.usage === undefined ? {} : { usage: JSON.stringify(end.usage) }),
     })
     .where('id', '=', holder.runId)
     .where('fence', '=', holder.fence)

@@ -6,7 +6,7 @@ import type { Database } from '../storage/database.ts';
 import { addFindings, appendLogs, ensureSteps, updateStep } from '../storage/run-step-store.ts';
 import { finishRun, heartbeat, type LeaseHolder, type StoredRun } from '../storage/run-store.ts';
 import type { RunStepTable } from '../storage/schema.ts';
-import { StepFailed, type Executor, type StepCall } from './executor.ts';
+import { addUsage, StepFailed, type Executor, type StepCall, type Usage } from './executor.ts';
 
 export interface RunnerDeps {
   readonly database: Database;
@@ -35,6 +35,8 @@ const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> =>
 /** Backoff before call `n` (1-based) of a step: 1 s, 2 s, 4 s … at most 30 s. */
 export const retryDelayMs = (call: number): number => Math.min(30_000, 1000 * 2 ** (call - 2));
 
+const MAX_RETRY_WAIT_MS = 5 * 60_000;
+
 /** Calls the executor, retrying retryable failures with backoff while the step has time left. */
 async function callWithRetries(
   deps: RunnerDeps,
@@ -54,7 +56,11 @@ async function callWithRetries(
         call.signal.aborted
       )
         throw error;
-      const wait = retryDelayMs(n + 1);
+      // The callee's Retry-After wins over our backoff, within the cap (the step timeout bounds it).
+      const wait = Math.min(
+        MAX_RETRY_WAIT_MS,
+        Math.max(retryDelayMs(n + 1), error.retryAfterMs ?? 0),
+      );
       log(`call ${n} failed (${error.code}: ${error.message}); retrying in ${wait / 1000} s`);
       await (deps.sleep ?? defaultSleep)(wait, call.signal);
     }
@@ -161,6 +167,7 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
 
   const controller = new AbortController();
   const lease = keepLease(deps, holder, controller);
+  let usage: Usage | undefined;
   try {
     for (const step of steps) {
       // Stored steps are matched by position: the plan of an earlier attempt may differ.
@@ -203,6 +210,8 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
             attempt: run.attempt,
             idempotencyKey: step.id,
             input,
+            parameters: JSON.parse(run.parameters) as Record<string, unknown>,
+            callee: 'agent',
             config,
             signal: AbortSignal.any([controller.signal, timeout]),
           },
@@ -210,6 +219,7 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
         );
         if (timeout.aborted)
           throw new StepFailed('agent_timeout', `The step took longer than ${timeoutMs / 1000} s.`);
+        usage = addUsage(usage, result.usage);
         const at = deps.now();
         await appendLogs(database, holder, step.id, [
           ...retries.map((message) => ({ at, level: 'warn' as const, message })),
@@ -259,6 +269,7 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
           status: 'failed',
           now: at,
           error: { code: failure.code, message: failure.message, step: step.step_key },
+          usage,
         });
         return ended ? 'failed' : 'lease_lost';
       }
@@ -267,6 +278,7 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
       status: 'completed',
       now: deps.now(),
       agentsSpawned: steps.length,
+      usage,
     });
     return ended ? 'completed' : 'lease_lost';
   } finally {

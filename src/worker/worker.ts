@@ -4,7 +4,7 @@
 import type { Database } from '../storage/database.ts';
 import { claimRuns, recoverExpiredLeases, releaseRun } from '../storage/run-store.ts';
 import type { Executor } from './executor.ts';
-import { executeRun, type RunnerDeps } from './run-runner.ts';
+import { executeRun, type RunnerDeps, type RunResult } from './run-runner.ts';
 
 const DEFAULT_LEASE_MS = 30_000;
 const DEFAULT_HEARTBEAT_MS = 10_000;
@@ -27,6 +27,8 @@ export interface WorkerOptions {
   readonly heartbeatMs?: number;
   readonly pollMs?: number;
   readonly onError?: (error: unknown) => void;
+  /** Each run this worker took up, as it ended here (for metrics). */
+  readonly onRunEnded?: (result: RunResult) => void;
 }
 
 export class Worker {
@@ -96,6 +98,7 @@ export class Worker {
     if (free > 0) {
       for (const run of await claimRuns(database, { workerId, now: now(), leaseMs, limit: free })) {
         const done = executeRun(this.runnerDeps(), run)
+          .then((result) => this.options.onRunEnded?.(result))
           .catch((error: unknown) => this.options.onError?.(error))
           .finally(() => {
             this.inFlight.delete(run.id);

@@ -212,6 +212,38 @@ describeEachDatabase('running a journey', (fresh) => {
     expect(logs.map((l) => l.level)).toEqual(['warn', 'warn', 'info']);
   });
 
+  it('waits as long as Retry-After asks when that is longer than its own backoff', async () => {
+    current = await fresh();
+    const { database } = current;
+    const run = await queuedJourneyRun(database);
+    let calls = 0;
+    const waits: number[] = [];
+    const limited = {
+      call: () =>
+        ++calls === 1
+          ? Promise.reject(new StepFailed('agent_error', 'HTTP 429', true, 12_000))
+          : Promise.resolve({
+              output: { ok: true },
+              findings: [],
+              logs: [],
+              usage: { tokens: 40 },
+            }),
+    };
+    const deps = {
+      ...runner(database, []),
+      executors: { 'builtin:http_journey': limited },
+      sleep: (ms: number) => (waits.push(ms), Promise.resolve()),
+    };
+    expect(await executeRun(deps, run)).toBe('completed');
+    expect(waits).toEqual([12_000]);
+    const stored = await database.db
+      .selectFrom('runs')
+      .select('usage')
+      .where('id', '=', run.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(stored.usage ?? 'null')).toEqual({ tokens: 40 });
+  });
+
   it('fails after the last retry, and does not retry what is not retryable', async () => {
     current = await fresh();
     const { database } = current;
