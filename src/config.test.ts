@@ -7,6 +7,7 @@ describe('loadConfig', () => {
       ok: true,
       config: {
         port: 8080,
+        host: '0.0.0.0',
         dataDir: './data',
         databaseUrl: undefined,
         publicUrl: 'http://localhost:8080',
@@ -17,6 +18,7 @@ describe('loadConfig', () => {
         outboundAllow: [],
         logLevel: 'info',
         retentionDays: 90,
+        shutdownGraceSeconds: 25,
       },
     });
   });
@@ -29,9 +31,13 @@ describe('loadConfig', () => {
       ROTA_SMTP_URL: 'smtps://user:pass@mail.internal:465',
       ROTA_OUTBOUND_ALLOW: '10.1.0.0/16, agents.internal ,::1',
       ROTA_LOG_LEVEL: 'debug',
+      ROTA_HOST: '127.0.0.1',
+      ROTA_SHUTDOWN_GRACE_SECONDS: '5',
     });
     expect(loaded.ok && loaded.config).toMatchObject({
       port: 9090,
+      host: '127.0.0.1',
+      shutdownGraceSeconds: 5,
       publicUrl: 'http://localhost:9090',
       databaseUrl: 'postgres://rota@db.internal:5432/rota',
       outboundAllow: ['10.1.0.0/16', 'agents.internal', '::1'],
@@ -47,6 +53,7 @@ describe('loadConfig', () => {
       ROTA_WORKER_CONCURRENCY: '0',
       ROTA_OUTBOUND_ALLOW: '10.0.0.0/8,not a host',
       ROTA_LOG_LEVEL: 'loud',
+      ROTA_SHUTDOWN_GRACE_SECONDS: '-1',
       ROTA_PROT: '8080',
     });
     expect(loaded.ok ? [] : loaded.errors.map((e) => e.variable)).toEqual([
@@ -56,6 +63,7 @@ describe('loadConfig', () => {
       'ROTA_WORKER_CONCURRENCY',
       'ROTA_OUTBOUND_ALLOW',
       'ROTA_LOG_LEVEL',
+      'ROTA_SHUTDOWN_GRACE_SECONDS',
       'ROTA_PROT',
     ]);
     if (!loaded.ok)

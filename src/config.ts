@@ -4,6 +4,8 @@
 
 export interface Config {
   readonly port: number;
+  /** Address the HTTP server binds. */
+  readonly host: string;
   readonly dataDir: string;
   /** undefined: the SQLite file in the data directory. */
   readonly databaseUrl: string | undefined;
@@ -16,6 +18,8 @@ export interface Config {
   readonly outboundAllow: readonly string[];
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly retentionDays: number;
+  /** How long a stopping process lets in-flight runs finish before handing them back. */
+  readonly shutdownGraceSeconds: number;
 }
 
 export interface ConfigError {
@@ -77,10 +81,21 @@ export const SETTINGS = [
   {
     variable: 'ROTA_PORT',
     key: 'port',
-    description: 'HTTP port of the API and UI.',
+    description:
+      'HTTP port of the API and UI; `0` takes any free port (the start-up log names it).',
     defaultText: '8080',
     fallback: 8080,
-    parse: integer(1, 65535),
+    parse: integer(0, 65535),
+  },
+  {
+    variable: 'ROTA_HOST',
+    key: 'host',
+    description:
+      'Address the HTTP server binds: `0.0.0.0` for every interface, `127.0.0.1` for this machine only.',
+    defaultText: '0.0.0.0',
+    fallback: '0.0.0.0',
+    parse: (value) =>
+      /^[a-z0-9.:-]+$/i.test(value) ? value : { error: 'must be a host name or an IP address' },
   },
   {
     variable: 'ROTA_DATA_DIR',
@@ -168,6 +183,15 @@ export const SETTINGS = [
     defaultText: '90',
     fallback: 90,
     parse: integer(1, 36500),
+  },
+  {
+    variable: 'ROTA_SHUTDOWN_GRACE_SECONDS',
+    key: 'shutdownGraceSeconds',
+    description:
+      'On SIGTERM, how long in-flight runs may finish before they are handed back to the queue for another worker.',
+    defaultText: '25',
+    fallback: 25,
+    parse: integer(0, 3600),
   },
 ] as const satisfies readonly Setting<keyof Config>[];
 

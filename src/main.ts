@@ -1,10 +1,28 @@
 // The composition root: the only place that picks implementations and wires them together.
-// The CLI calls these entry points; nothing else in src/ imports this file.
+// The CLI calls these entry points (serve, migrate, backup); nothing else in src/ imports this file.
+//
+// `serve` is one process that can play every role (ARCHITECTURE.md): it migrates the schema,
+// makes sure a tenant exists, starts the scheduler and the worker its role asks for, and serves
+// HTTP; its `stop()` winds them down in reverse order, so that no run is left holding a lease.
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { sql } from 'kysely';
+import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
+import { systemClock, type Clock } from './engine/clock.ts';
+import { Scheduler, type RoundReport } from './engine/scheduler.ts';
+import { buildApp, type Readiness } from './http/app.ts';
+import { createMetrics, type Metrics } from './http/metrics.ts';
+import { createLogger, type Logger } from './logger.ts';
+import type { Database } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
+import { uuidv7 } from './storage/new-id.ts';
 import { openDatabase, sqliteFile } from './storage/open-database.ts';
 import { backupSqlite } from './storage/sqlite/sqlite-backup.ts';
+import { ensureDefaultTenant } from './storage/tenant-store.ts';
+import { executors } from './worker/executors/registry.ts';
+import { parseAllowList } from './worker/net/address-policy.ts';
+import { Worker } from './worker/worker.ts';
 
 export interface MigrateResult {
   /** Where the database is, without credentials. */
@@ -48,4 +66,145 @@ export async function backup(
   }
   const { pages } = await backupSqlite(source, destination);
   return { source, pages };
+}
+
+export const ROLES = ['all', 'api', 'scheduler', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ServeOptions {
+  readonly role: Role;
+  /** Where JSON log lines go; default stdout. */
+  readonly logDestination?: DestinationStream;
+  readonly clock?: Clock;
+}
+
+export interface RunningServer {
+  /** Where the HTTP server listens, e.g. http://127.0.0.1:8080. */
+  readonly url: string;
+  readonly logger: Logger;
+  /** Stops claiming, lets in-flight runs finish within the grace period, closes everything. */
+  stop(): Promise<void>;
+}
+
+export async function serve(config: Config, options: ServeOptions): Promise<RunningServer> {
+  const { role } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = createLogger({ level: config.logLevel, destination: options.logDestination });
+  const now = () => clock.now();
+  const newId = () => uuidv7(now());
+  if (config.databaseUrl === undefined) mkdirSync(config.dataDir, { recursive: true });
+  const database = openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    onIdleError: (error) => logger.warn({ err: error }, 'a database connection dropped'),
+  });
+  const closers: (() => Promise<void>)[] = [() => database.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
+  };
+  try {
+    await prepareDatabase(database, logger, clock, newId);
+    const metrics = createMetrics();
+    const holder = `${hostname()}:${process.pid}:${newId().slice(-8)}`;
+    let worker: Worker | undefined;
+    if (role === 'all' || role === 'worker') {
+      worker = new Worker({
+        database,
+        workerId: holder,
+        concurrency: config.workerConcurrency,
+        executors: executors({ allow: parseAllowList(config.outboundAllow), now }),
+        now,
+        newId,
+        timer: (delayMs, fire) => clock.timer(delayMs, fire),
+        onError: (error) => logger.error({ err: error }, 'the worker hit an error'),
+        onRunEnded: (result) => {
+          if (result !== 'lease_lost') metrics.runEnded(result);
+        },
+      });
+    }
+    let scheduler: Scheduler | undefined;
+    if (role === 'all' || role === 'scheduler') {
+      scheduler = new Scheduler({
+        database,
+        clock,
+        newId,
+        holder,
+        retentionDays: config.retentionDays,
+        onError: (error) => logger.error({ err: error }, 'a scheduler round failed'),
+        onRound: (report) => {
+          recordRound(metrics, logger, report);
+          // A tick in this process wakes its own worker at once, not at its next poll.
+          if (report.pass.ticks > 0) void worker?.poll();
+        },
+      });
+      await scheduler.start();
+      closers.push(() => scheduler!.stop());
+      logger.info({ holder }, 'scheduler started');
+    }
+    if (worker !== undefined) {
+      await worker.start();
+      const graceMs = config.shutdownGraceSeconds * 1000;
+      closers.push(() => worker.stop(graceMs));
+      logger.info({ concurrency: config.workerConcurrency }, 'worker started');
+    }
+    let stopping = false;
+    const app = buildApp({
+      logger,
+      metrics,
+      readiness: () => readiness(database, stopping),
+    });
+    await app.listen({ host: config.host, port: config.port });
+    closers.push(() => app.close());
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    logger.info({ role, url, database: database.dialect }, 'rota is serving');
+    return {
+      url,
+      logger,
+      async stop() {
+        stopping = true;
+        logger.info('stopping: no new work is claimed');
+        await closeAll();
+        logger.info('stopped');
+      },
+    };
+  } catch (error) {
+    await closeAll().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function prepareDatabase(
+  database: Database,
+  logger: Logger,
+  clock: Clock,
+  newId: () => string,
+): Promise<void> {
+  const { applied } = await migrateToLatest(database);
+  if (applied.length > 0) logger.info({ applied }, 'applied migrations');
+  const tenant = await ensureDefaultTenant(database, { id: newId(), now: clock.now() });
+  if (tenant.created) logger.info({ tenant_id: tenant.id }, 'created the default tenant');
+}
+
+async function readiness(database: Database, stopping: boolean): Promise<Readiness> {
+  let databaseCheck = 'ok';
+  try {
+    await sql`select 1`.execute(database.db);
+  } catch (error) {
+    databaseCheck = `unreachable: ${(error as Error).message}`;
+  }
+  const checks = { database: databaseCheck, process: stopping ? 'stopping' : 'ok' };
+  return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+}
+
+function recordRound(metrics: Metrics, logger: Logger, { pass, recovered, ended }: RoundReport) {
+  for (const lateness of pass.latenessMs) metrics.tickWritten('schedule', lateness);
+  for (let i = pass.latenessMs.length; i < pass.ticks; i++) metrics.tickWritten('catchup');
+  metrics.missedFireTimes(pass.missed);
+  metrics.runEnded('failed', recovered.failed + ended.pastDeadline);
+  if (pass.ticks > 0 || pass.missed > 0)
+    logger.info({ ticks: pass.ticks, missed: pass.missed }, 'scheduler pass');
+  if (recovered.requeued > 0 || recovered.failed > 0)
+    logger.warn({ ...recovered }, 'runs whose worker stopped renewing its lease were recovered');
 }

@@ -14,6 +14,7 @@ export async function runCli(
     stderr: (t) => (stderr += t),
     now: () => CLI_NOW,
     env,
+    stopRequested: () => Promise.resolve('SIGTERM'),
   });
   return { code, stdout, stderr };
 }

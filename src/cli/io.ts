@@ -8,6 +8,8 @@ export interface CliIo {
   readonly now: () => number;
   /** The environment configuration is read from. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Resolves with the signal's name when the process is asked to stop (SIGTERM, SIGINT). */
+  readonly stopRequested: () => Promise<string>;
 }
 
 export const processIo: CliIo = {
@@ -15,6 +17,16 @@ export const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
   now: () => Date.now(),
   env: process.env,
+  stopRequested: () =>
+    new Promise((resolve) => {
+      const stop = (signal: NodeJS.Signals) => {
+        process.off('SIGTERM', stop).off('SIGINT', stop);
+        // A second signal while stopping means "now": give up on the grace period.
+        process.once('SIGTERM', () => process.exit(1)).once('SIGINT', () => process.exit(1));
+        resolve(signal);
+      };
+      process.once('SIGTERM', stop).once('SIGINT', stop);
+    }),
 };
 
 /** Exit codes shared by every command. */

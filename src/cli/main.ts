@@ -4,6 +4,7 @@ import { ExitCode, processIo, reportErrors, type CliIo } from './io.ts';
 import { registerBackup } from './backup.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerPreview } from './preview.ts';
+import { registerServe } from './serve.ts';
 import { issue } from '../core/validation-issue.ts';
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   registerPreview(program, io, setExit);
   registerMigrate(program, io, setExit);
   registerBackup(program, io, setExit);
+  registerServe(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

@@ -43,6 +43,8 @@ export interface SchedulerDeps {
 export interface PassReport {
   readonly ticks: number;
   readonly missed: number;
+  /** How late each on-time tick written in this pass was, in ms (catch-up ticks excluded). */
+  readonly latenessMs: readonly number[];
 }
 
 interface ScheduleReport extends PassReport {
@@ -55,6 +57,7 @@ const COVERAGE_LOOKAHEAD_MS = 28 * MS_PER_DAY;
 export async function runSchedulerPass(deps: SchedulerDeps, now: number): Promise<PassReport> {
   let ticks = 0;
   let missed = 0;
+  const latenessMs: number[] = [];
   for (const schedule of await dueSchedules(deps.database, now, deps.batchSize ?? 100)) {
     try {
       // Another pass may move the schedule first (a second replica); then take it up again
@@ -64,6 +67,7 @@ export async function runSchedulerPass(deps: SchedulerDeps, now: number): Promis
         const report = await processSchedule(deps, current, now);
         ticks += report.ticks;
         missed += report.missed;
+        latenessMs.push(...report.latenessMs);
         if (report.advanced) break;
         current = await reloadDue(deps.database, schedule.id, now);
       }
@@ -72,7 +76,7 @@ export async function runSchedulerPass(deps: SchedulerDeps, now: number): Promis
       deps.onScheduleError?.(schedule.id, error);
     }
   }
-  return { ticks, missed };
+  return { ticks, missed, latenessMs };
 }
 
 async function processSchedule(
@@ -97,8 +101,11 @@ async function processSchedule(
   // Ticks first, the next fire time last: a crash in between leaves the same fire times due,
   // and the unique indexes make the repeat write nothing twice.
   let ticks = 0;
+  const latenessMs: number[] = [];
   for (const { at, trigger } of toTick) {
-    if ((await tickOnce(deps, schedule.id, compiled, at, trigger, now)).written) ticks++;
+    if (!(await tickOnce(deps, schedule.id, compiled, at, trigger, now)).written) continue;
+    ticks++;
+    if (trigger === 'schedule') latenessMs.push(now - at);
   }
   const next = nextFireTime(compiled, Math.max(now, due[due.length - 1] ?? now))?.at ?? null;
   const advanced = await recordMissed(
@@ -117,7 +124,7 @@ async function processSchedule(
     { from: first, to: next },
   );
   const missed = advanced ? decision.missed.reduce((sum, range) => sum + range.count, 0) : 0;
-  return { ticks, missed, advanced };
+  return { ticks, missed, latenessMs, advanced };
 }
 
 /** Plans and writes one tick; also the path of a manual trigger. */

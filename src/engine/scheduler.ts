@@ -5,12 +5,12 @@ import { MS_PER_DAY } from '../core/civil-date.ts';
 import { formatInstant } from '../core/instant.ts';
 import type { Database } from '../storage/database.ts';
 import { acquireLock, releaseLock, renewLock } from '../storage/lock-store.ts';
-import { recoverExpiredLeases } from '../storage/run-store.ts';
+import { recoverExpiredLeases, type ExpiredLeases } from '../storage/run-store.ts';
 import { nextDueAt } from '../storage/schedule-store.ts';
 import { pruneHistory } from '../storage/tick-end-store.ts';
 import type { Clock, Timer } from './clock.ts';
-import { runSchedulerPass } from './scheduler-pass.ts';
-import { endTicks } from './tick-ender.ts';
+import { runSchedulerPass, type PassReport } from './scheduler-pass.ts';
+import { endTicks, type EndedTicks } from './tick-ender.ts';
 
 export interface SchedulerOptions {
   readonly database: Database;
@@ -23,6 +23,14 @@ export interface SchedulerOptions {
   readonly maxSleepMs?: number;
   readonly lockTtlMs?: number;
   readonly onError?: (error: unknown) => void;
+  /** What each round did: for metrics, and to wake a worker in the same process. */
+  readonly onRound?: (report: RoundReport) => void;
+}
+
+export interface RoundReport {
+  readonly pass: PassReport;
+  readonly recovered: ExpiredLeases;
+  readonly ended: EndedTicks;
 }
 
 export class SchedulerLocked extends Error {
@@ -41,8 +49,8 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 const PRUNE_BATCH = 1_000;
 
 export class Scheduler {
-  private readonly options: Required<Omit<SchedulerOptions, 'onError'>> &
-    Pick<SchedulerOptions, 'onError'>;
+  private readonly options: Required<Omit<SchedulerOptions, 'onError' | 'onRound'>> &
+    Pick<SchedulerOptions, 'onError' | 'onRound'>;
   private timer: Timer | undefined;
   private running: Promise<void> | undefined;
   private cycling: Promise<void> = Promise.resolve();
@@ -96,7 +104,9 @@ export class Scheduler {
   private cycle(): Promise<void> {
     this.cycling = (async () => {
       if (this.stopped) return;
-      const round = this.round().catch((error: unknown) => this.options.onError?.(error));
+      const round = this.round()
+        .then((report) => this.options.onRound?.(report))
+        .catch((error: unknown) => this.options.onError?.(error));
       this.running = round;
       await round;
       this.running = undefined;
@@ -110,7 +120,7 @@ export class Scheduler {
     return this.cycling;
   }
 
-  private async round(): Promise<void> {
+  private async round(): Promise<RoundReport> {
     const { database, clock, newId, holder, lockTtlMs, retentionDays } = this.options;
     const now = clock.now();
     if (database.dialect === 'sqlite') {
@@ -126,14 +136,15 @@ export class Scheduler {
         throw new Error('The scheduler lost its lock to another process and stopped.');
       }
     }
-    await runSchedulerPass({ database, newId }, now);
+    const pass = await runSchedulerPass({ database, newId }, now);
     // A crashed worker's run goes back to the queue (or fails) once its lease has run out.
-    await recoverExpiredLeases(database, now);
-    await endTicks(database, now);
+    const recovered = await recoverExpiredLeases(database, now);
+    const ended = await endTicks(database, now);
     if (now - this.lastPrune >= PRUNE_EVERY_MS) {
       this.lastPrune = now;
       await pruneHistory(database, now - retentionDays * MS_PER_DAY, PRUNE_BATCH);
     }
+    return { pass, recovered, ended };
   }
 
   private async arm(): Promise<void> {

@@ -9,6 +9,8 @@ export interface DatabaseLocation {
   /** `ROTA_DATABASE_URL`: `postgres://…`, `sqlite:<path>`, or undefined for the data directory. */
   readonly url: string | undefined;
   readonly dataDir: string;
+  /** A pooled PostgreSQL connection the server dropped while idle (the pool replaces it). */
+  readonly onIdleError?: (error: Error) => void;
 }
 
 const isPostgresUrl = (url: string | undefined): boolean =>
@@ -22,5 +24,9 @@ export function sqliteFile({ url, dataDir }: DatabaseLocation): string | undefin
 
 export function openDatabase(location: DatabaseLocation): Database {
   const path = sqliteFile(location);
-  return path === undefined ? openPostgres({ url: location.url as string }) : openSqlite({ path });
+  if (path !== undefined) return openSqlite({ path });
+  return openPostgres({
+    url: location.url as string,
+    ...(location.onIdleError === undefined ? {} : { onIdleError: location.onIdleError }),
+  });
 }

@@ -122,6 +122,7 @@ describeEachDatabase('ending ticks', (fresh) => {
     expect(await runSchedulerPass({ database, newId: randomUUID }, T1 + 4 * HOUR)).toEqual({
       ticks: 0,
       missed: 0,
+      latenessMs: [],
     });
     schedule = await database.db
       .selectFrom('schedules')

@@ -1,0 +1,42 @@
+// The HTTP server. This issue brings the operational endpoints every role serves: /healthz (the
+// process is alive), /readyz (it can do its job: the database answers and its roles started) and
+// /metrics (Prometheus). The API issue adds /api and /oauth here.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Metrics } from './metrics.ts';
+
+export interface Readiness {
+  readonly ready: boolean;
+  /** Each check by name: "ok", or what is wrong. */
+  readonly checks: Readonly<Record<string, string>>;
+}
+
+export interface AppDeps {
+  readonly logger: FastifyBaseLogger;
+  readonly metrics: Metrics;
+  readonly readiness: () => Promise<Readiness>;
+}
+
+const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // Probes and scrapes arrive every few seconds; logging each would drown the real lines.
+    logController: new LogController({
+      disableRequestLogging: (request) => OPS_PATHS.has(request.url.split('?')[0] ?? ''),
+    }),
+    bodyLimit: 1_048_576,
+  });
+  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const readiness = await deps.readiness();
+    return reply
+      .code(readiness.ready ? 200 : 503)
+      .send({ status: readiness.ready ? 'ready' : 'unavailable', checks: readiness.checks });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const text = await deps.metrics.registry.metrics();
+    return reply.type(deps.metrics.registry.contentType).send(text);
+  });
+  return app;
+}

@@ -1,0 +1,45 @@
+// Tenants. A fresh installation gets one, "default", so that a single team can use Rota
+// without creating anything first; the API issue adds the rest.
+import type { Database } from './database.ts';
+
+export const DEFAULT_TENANT_NAME = 'default';
+
+export interface DefaultTenant {
+  readonly id: string;
+  readonly created: boolean;
+}
+
+/** Creates the default tenant unless any tenant exists; safe to race (the name is unique). */
+export async function ensureDefaultTenant(
+  database: Database,
+  candidate: { readonly id: string; readonly now: number },
+): Promise<DefaultTenant> {
+  const existing = await database.db
+    .selectFrom('tenants')
+    .select('id')
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (existing !== undefined) return { id: existing.id, created: false };
+  const inserted = await database.db
+    .insertInto('tenants')
+    .values({
+      id: candidate.id,
+      name: DEFAULT_TENANT_NAME,
+      timezone: 'UTC',
+      daily_agent_budget: null,
+      created_at: candidate.now,
+      updated_at: candidate.now,
+    })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted !== undefined) return { id: inserted.id, created: true };
+  const raced = await database.db
+    .selectFrom('tenants')
+    .select('id')
+    .where('name', '=', DEFAULT_TENANT_NAME)
+    .executeTakeFirstOrThrow();
+  return { id: raced.id, created: false };
+}
