@@ -11,10 +11,12 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './engine/clock.ts';
 import { Scheduler, type RoundReport } from './engine/scheduler.ts';
+import { syncedClock } from './engine/synced-clock.ts';
 import { buildApp, type Readiness } from './http/app.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { Database } from './storage/database.ts';
+import { readDatabaseTime } from './storage/database-time.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import { uuidv7 } from './storage/new-id.ts';
 import { openDatabase, sqliteFile } from './storage/open-database.ts';
@@ -88,8 +90,10 @@ export interface RunningServer {
 
 export async function serve(config: Config, options: ServeOptions): Promise<RunningServer> {
   const { role } = options;
-  const clock = options.clock ?? systemClock;
+  const localClock = options.clock ?? systemClock;
   const logger = createLogger({ level: config.logLevel, destination: options.logDestination });
+  // On PostgreSQL every replica reads time as the database server does (set once connected).
+  let clock: Clock = localClock;
   const now = () => clock.now();
   const newId = () => uuidv7(now());
   if (config.databaseUrl === undefined) mkdirSync(config.dataDir, { recursive: true });
@@ -103,6 +107,14 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     for (const close of closers.reverse()) await close();
   };
   try {
+    if (database.dialect === 'postgres') {
+      const synced = await syncedClock(localClock, () => readDatabaseTime(database), {
+        onError: (error) => logger.warn({ err: error }, 'could not read the database clock'),
+      });
+      closers.push(() => Promise.resolve(synced.stop()));
+      clock = synced;
+      logger.info({ offset_ms: Math.round(synced.offsetMs()) }, 'using the database clock');
+    }
     await prepareDatabase(database, logger, clock, newId);
     const metrics = createMetrics();
     const holder = `${hostname()}:${process.pid}:${newId().slice(-8)}`;
@@ -130,6 +142,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
         newId,
         holder,
         retentionDays: config.retentionDays,
+        isHolderAlive,
         onError: (error) => logger.error({ err: error }, 'a scheduler round failed'),
         onRound: (report) => {
           recordRound(metrics, logger, report);
@@ -207,4 +220,17 @@ function recordRound(metrics: Metrics, logger: Logger, { pass, recovered, ended 
     logger.info({ ticks: pass.ticks, missed: pass.missed }, 'scheduler pass');
   if (recovered.requeued > 0 || recovered.failed > 0)
     logger.warn({ ...recovered }, 'runs whose worker stopped renewing its lease were recovered');
+}
+
+/** Whether the process a lock names lives: known only for a process on this machine. */
+function isHolderAlive(holder: string): boolean | undefined {
+  const [host, pid] = holder.split(':');
+  if (host !== hostname() || pid === undefined || !/^\d+$/.test(pid)) return undefined;
+  if (Number(pid) === process.pid) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH' ? false : undefined;
+  }
 }

@@ -22,7 +22,8 @@ import type { TickTrigger } from '../core/tick-outcome.ts';
 import type { Database } from '../storage/database.ts';
 import {
   agentsSpentSince,
-  dueSchedules,
+  claimDueSchedules,
+  releaseScheduleClaim,
   reloadDue,
   loadTickContext,
   recordMissed,
@@ -38,7 +39,22 @@ export interface SchedulerDeps {
   readonly batchSize?: number;
   /** A schedule that could not be processed this pass (it stays due and is retried). */
   readonly onScheduleError?: (scheduleId: string, error: unknown) => void;
+  /** This scheduler, as named in its schedule claims. */
+  readonly holder?: string;
+  /** How long a claim keeps other schedulers off a schedule if this one dies mid-way. */
+  readonly claimTtlMs?: number;
+  /** Fault tests stop the process at these points; nothing else sets them. */
+  readonly pausePoints?: PausePoints;
 }
+
+export interface PausePoints {
+  /** Awaited after the schedule is claimed, before its tick is written. */
+  readonly beforeTickWrite?: (scheduleId: string, fireTime: number) => Promise<void>;
+  /** Awaited after its ticks are written, before the schedule advances. */
+  readonly beforeAdvance?: (scheduleId: string) => Promise<void>;
+}
+
+const DEFAULT_CLAIM_TTL_MS = 60_000;
 
 export interface PassReport {
   readonly ticks: number;
@@ -58,7 +74,14 @@ export async function runSchedulerPass(deps: SchedulerDeps, now: number): Promis
   let ticks = 0;
   let missed = 0;
   const latenessMs: number[] = [];
-  for (const schedule of await dueSchedules(deps.database, now, deps.batchSize ?? 100)) {
+  const holder = deps.holder ?? 'scheduler';
+  const claimed = await claimDueSchedules(deps.database, {
+    now,
+    holder,
+    ttlMs: deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS,
+    limit: deps.batchSize ?? 100,
+  });
+  for (const schedule of claimed) {
     try {
       // Another pass may move the schedule first (a second replica); then take it up again
       // from where that one left off, so no fire time is left without a tick or a record.
@@ -68,12 +91,14 @@ export async function runSchedulerPass(deps: SchedulerDeps, now: number): Promis
         ticks += report.ticks;
         missed += report.missed;
         latenessMs.push(...report.latenessMs);
-        if (report.advanced) break;
-        current = await reloadDue(deps.database, schedule.id, now);
+        current = report.advanced ? undefined : await reloadDue(deps.database, schedule.id, now);
       }
+      // Advanced schedules dropped the claim; one left due is given back for the next pass.
+      if (current !== undefined) await releaseScheduleClaim(deps.database, schedule.id, holder);
     } catch (error) {
       // One schedule that cannot be processed must not hold up the others.
       deps.onScheduleError?.(schedule.id, error);
+      await releaseScheduleClaim(deps.database, schedule.id, holder).catch(() => undefined);
     }
   }
   return { ticks, missed, latenessMs };
@@ -103,11 +128,13 @@ async function processSchedule(
   let ticks = 0;
   const latenessMs: number[] = [];
   for (const { at, trigger } of toTick) {
+    await deps.pausePoints?.beforeTickWrite?.(schedule.id, at);
     if (!(await tickOnce(deps, schedule.id, compiled, at, trigger, now)).written) continue;
     ticks++;
     if (trigger === 'schedule') latenessMs.push(now - at);
   }
   const next = nextFireTime(compiled, Math.max(now, due[due.length - 1] ?? now))?.at ?? null;
+  await deps.pausePoints?.beforeAdvance?.(schedule.id);
   const advanced = await recordMissed(
     deps.database,
     schedule.id,

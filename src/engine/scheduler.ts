@@ -4,12 +4,12 @@
 import { MS_PER_DAY } from '../core/civil-date.ts';
 import { formatInstant } from '../core/instant.ts';
 import type { Database } from '../storage/database.ts';
-import { acquireLock, releaseLock, renewLock } from '../storage/lock-store.ts';
+import { acquireLock, releaseLock, renewLock, takeOverLock } from '../storage/lock-store.ts';
 import { recoverExpiredLeases, type ExpiredLeases } from '../storage/run-store.ts';
-import { nextDueAt } from '../storage/schedule-store.ts';
+import { nextDueAt, releaseAllScheduleClaims } from '../storage/schedule-store.ts';
 import { pruneHistory } from '../storage/tick-end-store.ts';
 import type { Clock, Timer } from './clock.ts';
-import { runSchedulerPass, type PassReport } from './scheduler-pass.ts';
+import { runSchedulerPass, type PassReport, type PausePoints } from './scheduler-pass.ts';
 import { endTicks, type EndedTicks } from './tick-ender.ts';
 
 export interface SchedulerOptions {
@@ -22,6 +22,14 @@ export interface SchedulerOptions {
   /** The longest sleep: schedules edited by another process are seen at least this often. */
   readonly maxSleepMs?: number;
   readonly lockTtlMs?: number;
+  /** How long a schedule claim keeps other schedulers off it if this one dies mid-pass. */
+  readonly claimTtlMs?: number;
+  /**
+   * Whether the process named in a lock still lives, when this process can tell (same host);
+   * a dead holder's lock is taken over at once instead of after its lease runs out.
+   */
+  readonly isHolderAlive?: (holder: string) => boolean | undefined;
+  readonly pausePoints?: PausePoints;
   readonly onError?: (error: unknown) => void;
   /** What each round did: for metrics, and to wake a worker in the same process. */
   readonly onRound?: (report: RoundReport) => void;
@@ -49,8 +57,10 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 const PRUNE_BATCH = 1_000;
 
 export class Scheduler {
-  private readonly options: Required<Omit<SchedulerOptions, 'onError' | 'onRound'>> &
-    Pick<SchedulerOptions, 'onError' | 'onRound'>;
+  private readonly options: Required<
+    Omit<SchedulerOptions, 'onError' | 'onRound' | 'isHolderAlive' | 'pausePoints'>
+  > &
+    Pick<SchedulerOptions, 'onError' | 'onRound' | 'isHolderAlive' | 'pausePoints'>;
   private timer: Timer | undefined;
   private running: Promise<void> | undefined;
   private cycling: Promise<void> = Promise.resolve();
@@ -59,21 +69,21 @@ export class Scheduler {
   private lastPrune = -Infinity;
 
   constructor(options: SchedulerOptions) {
-    this.options = { maxSleepMs: 30_000, lockTtlMs: 60_000, ...options };
+    this.options = { maxSleepMs: 30_000, lockTtlMs: 60_000, claimTtlMs: 60_000, ...options };
   }
 
   /** Takes the lock (SQLite), runs a first pass at once, and keeps running until stopped. */
   async start(): Promise<void> {
     const { database, clock, holder, lockTtlMs } = this.options;
     if (database.dialect === 'sqlite') {
-      const lock = await acquireLock(database, {
-        name: LOCK,
-        holder,
-        now: clock.now(),
-        ttlMs: lockTtlMs,
-      });
+      const request = { name: LOCK, holder, now: clock.now(), ttlMs: lockTtlMs };
+      let lock = await acquireLock(database, request);
+      if (!lock.acquired && this.options.isHolderAlive?.(lock.holder) === false)
+        lock = await takeOverLock(database, { ...request, from: lock.holder });
       if (!lock.acquired) throw new SchedulerLocked(lock.holder, lock.expiresAt);
       this.fence = lock.fence;
+      // The one scheduler of this file: a claim left behind is a dead process's.
+      await releaseAllScheduleClaims(database);
     }
     this.stopped = false;
     await this.cycle();
@@ -136,7 +146,18 @@ export class Scheduler {
         throw new Error('The scheduler lost its lock to another process and stopped.');
       }
     }
-    const pass = await runSchedulerPass({ database, newId }, now);
+    const pass = await runSchedulerPass(
+      {
+        database,
+        newId,
+        holder,
+        claimTtlMs: this.options.claimTtlMs,
+        ...(this.options.pausePoints === undefined
+          ? {}
+          : { pausePoints: this.options.pausePoints }),
+      },
+      now,
+    );
     // A crashed worker's run goes back to the queue (or fails) once its lease has run out.
     const recovered = await recoverExpiredLeases(database, now);
     const ended = await endTicks(database, now);

@@ -66,3 +66,24 @@ export async function releaseLock(database: Database, name: string, holder: stri
     .where('holder', '=', holder)
     .execute();
 }
+
+/**
+ * Takes the lock over from `from`, a holder known to be dead (its process is gone), without
+ * waiting for its lease to run out; fails if the lock changed hands meanwhile.
+ */
+export async function takeOverLock(
+  database: Database,
+  request: LockRequest & { readonly from: string },
+): Promise<LockOutcome> {
+  const { name, holder, now, ttlMs, from } = request;
+  const taken = await database.db
+    .updateTable('locks')
+    .set((eb) => ({ holder, expires_at: now + ttlMs, fence: eb('fence', '+', 1) }))
+    .where('name', '=', name)
+    .where('holder', '=', from)
+    .returning('fence')
+    .executeTakeFirst();
+  return taken !== undefined
+    ? { acquired: true, fence: taken.fence }
+    : acquireLock(database, request);
+}

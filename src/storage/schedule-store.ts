@@ -30,20 +30,77 @@ export interface TickContext {
   readonly items: readonly ItemState[];
 }
 
-/** Enabled schedules whose next fire time has come, soonest first. */
-export async function dueSchedules(
+export interface ScheduleClaim {
+  readonly now: number;
+  /** The scheduler taking the schedules, as named in `claimed_by`. */
+  readonly holder: string;
+  /** How long the claim keeps other schedulers away if this one dies before advancing. */
+  readonly ttlMs: number;
+  readonly limit: number;
+}
+
+/**
+ * Claims up to `limit` due schedules no live claim holds, earliest first, in one short write
+ * (PostgreSQL skips rows another replica is claiming at the same moment). The claim ends when the
+ * schedule advances, when it is released, or when it runs out.
+ */
+export async function claimDueSchedules(
   database: Database,
-  now: number,
-  limit: number,
+  claim: ScheduleClaim,
 ): Promise<StoredSchedule[]> {
-  return database.db
-    .selectFrom('schedules')
-    .selectAll()
-    .where('enabled', '=', 1)
-    .where('next_fire_at', '<=', now)
-    .orderBy('next_fire_at')
-    .orderBy('id')
-    .limit(limit)
+  const { now, holder, ttlMs, limit } = claim;
+  const claimed = await database.write(async (trx) => {
+    const due = await database
+      .claimable(
+        trx
+          .selectFrom('schedules')
+          .select('id')
+          .where('enabled', '=', 1)
+          .where('next_fire_at', '<=', now)
+          .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+          .orderBy('next_fire_at')
+          .orderBy('id')
+          .limit(limit),
+      )
+      .execute();
+    if (due.length === 0) return [];
+    return trx
+      .updateTable('schedules')
+      .set({ claimed_by: holder, claimed_until: now + ttlMs })
+      .where(
+        'id',
+        'in',
+        due.map((row) => row.id),
+      )
+      .returningAll()
+      .execute();
+  });
+  return claimed.sort(
+    (a, b) =>
+      (a.next_fire_at ?? 0) - (b.next_fire_at ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}
+
+/** Gives a claim back early (the schedule could not be processed: try again next pass). */
+export async function releaseScheduleClaim(
+  database: Database,
+  scheduleId: string,
+  holder: string,
+): Promise<void> {
+  await database.db
+    .updateTable('schedules')
+    .set({ claimed_by: null, claimed_until: null })
+    .where('id', '=', scheduleId)
+    .where('claimed_by', '=', holder)
+    .execute();
+}
+
+/** Drops every claim: for the one scheduler of a SQLite file, any claim left is a dead one's. */
+export async function releaseAllScheduleClaims(database: Database): Promise<void> {
+  await database.db
+    .updateTable('schedules')
+    .set({ claimed_by: null, claimed_until: null })
+    .where('claimed_by', 'is not', null)
     .execute();
 }
 
@@ -62,12 +119,27 @@ export async function reloadDue(
     .executeTakeFirst();
 }
 
-/** The instant the earliest enabled schedule is next due, for the engine's timer. */
+/**
+ * The instant the earliest enabled schedule is next due, for the engine's timer; a schedule
+ * another scheduler has claimed counts from when that claim runs out.
+ */
 export async function nextDueAt(database: Database): Promise<number | null> {
   const row = await database.db
     .selectFrom('schedules')
-    .select((eb) => eb.fn.min('next_fire_at').as('at'))
+    .select((eb) =>
+      eb.fn
+        .min(
+          eb
+            .case()
+            .when('claimed_until', '>', eb.ref('next_fire_at'))
+            .then(eb.ref('claimed_until'))
+            .else(eb.ref('next_fire_at'))
+            .end(),
+        )
+        .as('at'),
+    )
     .where('enabled', '=', 1)
+    .where('next_fire_at', 'is not', null)
     .executeTakeFirst();
   return row?.at ?? null;
 }
@@ -191,7 +263,7 @@ export async function recordMissed(
   return database.write(async (trx) => {
     const moved = await trx
       .updateTable('schedules')
-      .set({ next_fire_at: advance.to })
+      .set({ next_fire_at: advance.to, claimed_by: null, claimed_until: null })
       .where('id', '=', scheduleId)
       .where('next_fire_at', '=', advance.from)
       .executeTakeFirst();

@@ -92,6 +92,9 @@ export interface ScheduleTable {
   last_tick_at: Millis | null;
   created_at: Millis;
   updated_at: Millis;
+  /** Which scheduler is working on the schedule, until when (a lease, not a flag). */
+  claimed_by: string | null;
+  claimed_until: Millis | null;
 }
 
 export interface ScheduleItemTable {

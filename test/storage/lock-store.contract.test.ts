@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { acquireLock, releaseLock, renewLock } from '../../src/storage/lock-store.ts';
+import { acquireLock, releaseLock, renewLock, takeOverLock } from '../../src/storage/lock-store.ts';
 import { describeEachDatabase, type TestDatabase } from './databases.ts';
 
 const T = Date.UTC(2027, 0, 1);
@@ -10,6 +10,24 @@ describeEachDatabase('lock store', (fresh) => {
   afterEach(async () => {
     await current?.dispose();
     current = undefined;
+  });
+
+  it('hands a live lock over from a holder known to be dead, with a new fence', async () => {
+    current = await fresh();
+    const { database } = current;
+    await acquireLock(database, { name: 'scheduler', holder: 'dead', now: T, ttlMs: TTL });
+    const request = { name: 'scheduler', holder: 'new', now: T + 1, ttlMs: TTL };
+    expect(await takeOverLock(database, { ...request, from: 'dead' })).toEqual({
+      acquired: true,
+      fence: 2,
+    });
+    expect(await renewLock(database, { ...request, holder: 'dead', fence: 1 })).toBe(false);
+    // Taken over from someone who no longer holds it: an ordinary, refused acquisition.
+    expect(await takeOverLock(database, { ...request, holder: 'third', from: 'dead' })).toEqual({
+      acquired: false,
+      holder: 'new',
+      expiresAt: T + 1 + TTL,
+    });
   });
 
   it('gives a lock to one holder and refuses others while it lives', async () => {
