@@ -5,12 +5,12 @@
 // makes sure a tenant exists, starts the scheduler and the worker its role asks for, and serves
 // HTTP; its `stop()` winds them down in reverse order, so that no run is left holding a lease.
 import { mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './engine/clock.ts';
 import { Scheduler, type RoundReport } from './engine/scheduler.ts';
+import { holderName, isHolderAlive } from './engine/holder.ts';
 import { syncedClock } from './engine/synced-clock.ts';
 import { buildApp, type Readiness } from './http/app.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
@@ -117,7 +117,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     }
     await prepareDatabase(database, logger, clock, newId);
     const metrics = createMetrics();
-    const holder = `${hostname()}:${process.pid}:${newId().slice(-8)}`;
+    const holder = holderName(newId());
     let worker: Worker | undefined;
     if (role === 'all' || role === 'worker') {
       worker = new Worker({
@@ -220,17 +220,4 @@ function recordRound(metrics: Metrics, logger: Logger, { pass, recovered, ended 
     logger.info({ ticks: pass.ticks, missed: pass.missed }, 'scheduler pass');
   if (recovered.requeued > 0 || recovered.failed > 0)
     logger.warn({ ...recovered }, 'runs whose worker stopped renewing its lease were recovered');
-}
-
-/** Whether the process a lock names lives: known only for a process on this machine. */
-function isHolderAlive(holder: string): boolean | undefined {
-  const [host, pid] = holder.split(':');
-  if (host !== hostname() || pid === undefined || !/^\d+$/.test(pid)) return undefined;
-  if (Number(pid) === process.pid) return true;
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH' ? false : undefined;
-  }
 }

@@ -37,8 +37,13 @@ if (unreachable !== undefined) {
   );
 }
 
+/** Where a test database is, for another process to open it. */
+export type DatabaseSpec =
+  { readonly sqlite: string } | { readonly postgres: string; readonly schema: string };
+
 export interface TestDatabase {
   readonly database: Database;
+  readonly spec: DatabaseSpec;
   /** Another, independent connection to the same database: a second replica or process. */
   reopen(): Database;
   /** Closes the connection and removes the file or schema. */
@@ -54,6 +59,7 @@ async function sqliteDatabase(): Promise<TestDatabase> {
   await migrateToLatest(database);
   return {
     database,
+    spec: { sqlite: path },
     reopen: () => openSqlite({ path }),
     dispose: async () => {
       await database.close();
@@ -73,6 +79,7 @@ async function postgresDatabase(): Promise<TestDatabase> {
   await migrateToLatest(database);
   return {
     database,
+    spec: { postgres: POSTGRES_URL, schema },
     reopen: () => openPostgres({ url: POSTGRES_URL, schema, maxConnections: 4 }),
     dispose: async () => {
       await database.close();
