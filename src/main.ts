@@ -16,14 +16,16 @@ import { buildApp, type Readiness } from './http/app.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { Database } from './storage/database.ts';
+import { setUpDemo, type DemoSetup } from './demo/demo-setup.ts';
 import { readDatabaseTime } from './storage/database-time.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import { uuidv7 } from './storage/new-id.ts';
 import { openDatabase, sqliteFile } from './storage/open-database.ts';
+import { allowedOrigins } from './storage/outbound-origin-store.ts';
 import { backupSqlite } from './storage/sqlite/sqlite-backup.ts';
 import { ensureDefaultTenant } from './storage/tenant-store.ts';
 import { executors } from './worker/executors/registry.ts';
-import { parseAllowList } from './worker/net/address-policy.ts';
+import { parseAllowList, type AllowList } from './worker/net/address-policy.ts';
 import { Worker } from './worker/worker.ts';
 
 export interface MigrateResult {
@@ -124,7 +126,10 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
         database,
         workerId: holder,
         concurrency: config.workerConcurrency,
-        executors: executors({ allow: parseAllowList(config.outboundAllow), now }),
+        executors: executors({
+          allow: await liveAllowList(config, database, localClock, closers),
+          now,
+        }),
         now,
         newId,
         timer: (delayMs, fire) => clock.timer(delayMs, fire),
@@ -165,6 +170,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
       logger,
       metrics,
       readiness: () => readiness(database, stopping),
+      now,
     });
     await app.listen({ host: config.host, port: config.port });
     closers.push(() => app.close());
@@ -220,4 +226,57 @@ function recordRound(metrics: Metrics, logger: Logger, { pass, recovered, ended 
     logger.info({ ticks: pass.ticks, missed: pass.missed }, 'scheduler pass');
   if (recovered.requeued > 0 || recovered.failed > 0)
     logger.warn({ ...recovered }, 'runs whose worker stopped renewing its lease were recovered');
+}
+
+/**
+ * The outbound allow list: ROTA_OUTBOUND_ALLOW plus the origins allowed in the database, re-read
+ * every 15 s so that an origin `rota demo` allows reaches a running worker without a restart.
+ */
+async function liveAllowList(
+  config: Config,
+  database: Database,
+  clock: Clock,
+  closers: (() => Promise<void>)[],
+): Promise<AllowList> {
+  const origins = await allowedOrigins(database);
+  let timer: ReturnType<Clock['timer']> | undefined;
+  let stopped = false;
+  const refresh = () => {
+    if (stopped) return;
+    timer = clock.timer(15_000, () => {
+      allowedOrigins(database)
+        .then((latest) => {
+          origins.clear();
+          for (const origin of latest) origins.add(origin);
+        })
+        .catch(() => undefined) // keep the last list while the database is away
+        .finally(refresh);
+    });
+  };
+  refresh();
+  closers.push(() => {
+    stopped = true;
+    timer?.cancel();
+    return Promise.resolve();
+  });
+  return parseAllowList(config.outboundAllow, origins);
+}
+
+/** `rota demo`: the demo project in the configured database, for `rota serve` to run. */
+export async function demo(config: Config, now: number): Promise<DemoSetup> {
+  if (config.databaseUrl === undefined) mkdirSync(config.dataDir, { recursive: true });
+  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateToLatest(database);
+    const newId = () => uuidv7(now);
+    const tenant = await ensureDefaultTenant(database, { id: newId(), now });
+    return await setUpDemo(database, {
+      tenantId: tenant.id,
+      origin: `http://127.0.0.1:${config.port}`,
+      now,
+      newId,
+    });
+  } finally {
+    await database.close();
+  }
 }

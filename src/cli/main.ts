@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, processIo, reportErrors, type CliIo } from './io.ts';
 import { registerBackup } from './backup.ts';
+import { registerDemo } from './demo.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerPreview } from './preview.ts';
 import { registerServe } from './serve.ts';
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   registerMigrate(program, io, setExit);
   registerBackup(program, io, setExit);
   registerServe(program, io, setExit);
+  registerDemo(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

@@ -2,6 +2,7 @@
 // process is alive), /readyz (it can do its job: the database answers and its roles started) and
 // /metrics (Prometheus). The API issue adds /api and /oauth here.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerDemoSite } from './demo-site.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface Readiness {
@@ -14,6 +15,7 @@ export interface AppDeps {
   readonly logger: FastifyBaseLogger;
   readonly metrics: Metrics;
   readonly readiness: () => Promise<Readiness>;
+  readonly now: () => number;
 }
 
 const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -38,5 +40,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const text = await deps.metrics.registry.metrics();
     return reply.type(deps.metrics.registry.contentType).send(text);
   });
+  registerDemoSite(app, deps.now);
   return app;
 }

@@ -6,12 +6,14 @@ import { Migrator, type Migration } from 'kysely/migration';
 import type { Database, Dialect } from './database.ts';
 import { initial } from './migrations/0001-initial.ts';
 import { scheduleClaims } from './migrations/0002-schedule-claims.ts';
+import { outboundOrigins } from './migrations/0003-outbound-origins.ts';
 
 export type MigrationSet = Readonly<Record<string, (dialect: Dialect) => Migration>>;
 
 export const MIGRATIONS: MigrationSet = {
   '0001-initial': initial,
   '0002-schedule-claims': scheduleClaims,
+  '0003-outbound-origins': outboundOrigins,
 };
 
 export interface MigrationOutcome {

@@ -225,6 +225,12 @@ export interface LockTable {
   fence: number;
 }
 
+export interface OutboundOriginTable {
+  origin: string;
+  note: string;
+  created_at: Millis;
+}
+
 export interface Schema {
   tenants: TenantTable;
   projects: ProjectTable;
@@ -243,4 +249,5 @@ export interface Schema {
   step_logs: StepLogTable;
   findings: FindingTable;
   locks: LockTable;
+  outbound_origins: OutboundOriginTable;
 }

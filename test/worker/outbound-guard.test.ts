@@ -38,6 +38,20 @@ describe('guardedFetch', () => {
     expect([allowed.status, allowed.body]).toEqual([200, 'ok']);
   });
 
+  it('lets an allowed origin through on its own port only, and only as an IP literal', async () => {
+    const origin = `http://127.0.0.1:${port}`;
+    const allow = parseAllowList([], new Set([origin]));
+    const fetchWith = (url: string) => guardedFetch(url, { method: 'GET' }, { allow });
+    expect((await fetchWith(`${origin}/ok`)).body).toBe('ok');
+    await expect(fetchWith(`http://127.0.0.1:${port + 1}/ok`)).rejects.toBeInstanceOf(
+      OutboundBlocked,
+    );
+    const byName = parseAllowList([], new Set([`http://localhost:${port}`]));
+    await expect(
+      guardedFetch(`http://localhost:${port}/ok`, { method: 'GET' }, { allow: byName }),
+    ).rejects.toThrow(/localhost resolves to/);
+  });
+
   it('checks the address a name resolves to when it connects', async () => {
     await expect(get(`http://localhost:${port}/ok`, [])).rejects.toThrow(/localhost resolves to/);
     expect((await get(`http://localhost:${port}/ok`, ['localhost'])).body).toBe('ok');

@@ -7,12 +7,20 @@ import ipaddr from 'ipaddr.js';
 export interface AllowList {
   readonly hosts: ReadonlySet<string>;
   readonly ranges: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][];
+  /**
+   * Exact origins (`http://127.0.0.1:8080`) with an IP-literal host that the operator allowed
+   * one by one (e.g. `rota demo` for its own demo site): that port of that address, nothing else.
+   */
+  readonly origins: ReadonlySet<string>;
 }
 
-export const EMPTY_ALLOW_LIST: AllowList = { hosts: new Set(), ranges: [] };
+export const EMPTY_ALLOW_LIST: AllowList = { hosts: new Set(), ranges: [], origins: new Set() };
 
 /** Parses ROTA_OUTBOUND_ALLOW entries: host names, addresses, and CIDR ranges. */
-export function parseAllowList(entries: readonly string[]): AllowList {
+export function parseAllowList(
+  entries: readonly string[],
+  origins: ReadonlySet<string> = new Set(),
+): AllowList {
   const hosts = new Set<string>();
   const ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
   for (const raw of entries) {
@@ -33,7 +41,7 @@ export function parseAllowList(entries: readonly string[]): AllowList {
       hosts.add(entry.replace(/\.$/, ''));
     }
   }
-  return { hosts, ranges };
+  return { hosts, ranges, origins };
 }
 
 const normalise = (address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 =>

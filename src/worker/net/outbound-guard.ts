@@ -3,6 +3,7 @@
 // smuggle a private address past a check made earlier; redirects are followed by hand, each hop
 // checked again; responses are bounded in size and time.
 import { lookup } from 'node:dns';
+import ipaddr from 'ipaddr.js';
 import { Agent, fetch, type RequestInit, type Response } from 'undici';
 import { checkAddress, hostAllowed, type AllowList } from './address-policy.ts';
 
@@ -45,6 +46,8 @@ export function checkUrl(text: string, allow: AllowList): URL {
     throw new OutboundBlocked('URLs with user names or passwords are not allowed');
   // The URL parser has already turned decimal, octal and hex IPv4 spellings into dotted form.
   const host = url.hostname.replace(/^\[|\]$/g, '');
+  // An allowed origin is an IP literal, so no DNS answer can point it elsewhere.
+  if (allow.origins.has(url.origin) && ipaddr.isValid(host)) return url;
   if (!hostAllowed(host, allow) && /^[\d.]+$|:/.test(host)) {
     const verdict = checkAddress(host, allow);
     if (!verdict.allowed) throw new OutboundBlocked(verdict.reason);
