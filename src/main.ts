@@ -5,10 +5,9 @@
 // makes sure a tenant exists, starts the scheduler and the worker its role asks for, and serves
 // HTTP; its `stop()` winds them down in reverse order, so that no run is left holding a lease.
 import { mkdirSync } from 'node:fs';
-import { sql } from 'kysely';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
-import { systemClock, type Clock } from './engine/clock.ts';
+import { repeatEvery, systemClock, type Clock } from './engine/clock.ts';
 import { Scheduler, type RoundReport } from './engine/scheduler.ts';
 import { holderName, isHolderAlive } from './engine/holder.ts';
 import { syncedClock } from './engine/synced-clock.ts';
@@ -17,7 +16,7 @@ import { createMetrics, type Metrics } from './http/metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
 import type { Database } from './storage/database.ts';
 import { setUpDemo, type DemoSetup } from './demo/demo-setup.ts';
-import { readDatabaseTime } from './storage/database-time.ts';
+import { pingDatabase, readDatabaseTime } from './storage/database-time.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import { uuidv7 } from './storage/new-id.ts';
 import { openDatabase, sqliteFile } from './storage/open-database.ts';
@@ -35,8 +34,7 @@ export interface MigrateResult {
 }
 
 export async function migrate(config: Config): Promise<MigrateResult> {
-  if (config.databaseUrl === undefined) mkdirSync(config.dataDir, { recursive: true });
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = openConfiguredDatabase(config);
   try {
     const { applied } = await migrateToLatest(database);
     return { location: describeLocation(config), applied };
@@ -98,12 +96,9 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
   let clock: Clock = localClock;
   const now = () => clock.now();
   const newId = () => uuidv7(now());
-  if (config.databaseUrl === undefined) mkdirSync(config.dataDir, { recursive: true });
-  const database = openDatabase({
-    url: config.databaseUrl,
-    dataDir: config.dataDir,
-    onIdleError: (error) => logger.warn({ err: error }, 'a database connection dropped'),
-  });
+  const database = openConfiguredDatabase(config, (error) =>
+    logger.warn({ err: error }, 'a database connection dropped'),
+  );
   const closers: (() => Promise<void>)[] = [() => database.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();
@@ -117,7 +112,11 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
       clock = synced;
       logger.info({ offset_ms: Math.round(synced.offsetMs()) }, 'using the database clock');
     }
-    await prepareDatabase(database, logger, clock, newId);
+    const prepared = await prepareDatabase(database, newId(), now());
+    if (prepared.applied.length > 0)
+      logger.info({ applied: prepared.applied }, 'applied migrations');
+    if (prepared.tenant.created)
+      logger.info({ tenant_id: prepared.tenant.id }, 'created the default tenant');
     const metrics = createMetrics();
     const holder = holderName(newId());
     let worker: Worker | undefined;
@@ -194,22 +193,27 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
   }
 }
 
-async function prepareDatabase(
-  database: Database,
-  logger: Logger,
-  clock: Clock,
-  newId: () => string,
-): Promise<void> {
+/** The configured database; the data directory is created for the embedded one. */
+function openConfiguredDatabase(config: Config, onIdleError?: (error: Error) => void): Database {
+  if (config.databaseUrl === undefined) mkdirSync(config.dataDir, { recursive: true });
+  return openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    ...(onIdleError === undefined ? {} : { onIdleError }),
+  });
+}
+
+/** What every start needs: the schema up to date and a tenant to work in. */
+async function prepareDatabase(database: Database, tenantId: string, now: number) {
   const { applied } = await migrateToLatest(database);
-  if (applied.length > 0) logger.info({ applied }, 'applied migrations');
-  const tenant = await ensureDefaultTenant(database, { id: newId(), now: clock.now() });
-  if (tenant.created) logger.info({ tenant_id: tenant.id }, 'created the default tenant');
+  const tenant = await ensureDefaultTenant(database, { id: tenantId, now });
+  return { applied, tenant };
 }
 
 async function readiness(database: Database, stopping: boolean): Promise<Readiness> {
   let databaseCheck = 'ok';
   try {
-    await sql`select 1`.execute(database.db);
+    await pingDatabase(database);
   } catch (error) {
     databaseCheck = `unreachable: ${(error as Error).message}`;
   }
@@ -239,37 +243,22 @@ async function liveAllowList(
   closers: (() => Promise<void>)[],
 ): Promise<AllowList> {
   const origins = await allowedOrigins(database);
-  let timer: ReturnType<Clock['timer']> | undefined;
-  let stopped = false;
-  const refresh = () => {
-    if (stopped) return;
-    timer = clock.timer(15_000, () => {
-      allowedOrigins(database)
-        .then((latest) => {
-          origins.clear();
-          for (const origin of latest) origins.add(origin);
-        })
-        .catch(() => undefined) // keep the last list while the database is away
-        .finally(refresh);
-    });
-  };
-  refresh();
-  closers.push(() => {
-    stopped = true;
-    timer?.cancel();
-    return Promise.resolve();
+  // While the database is away the last list stays in force.
+  const refresh = repeatEvery(clock, 15_000, async () => {
+    const latest = await allowedOrigins(database);
+    origins.clear();
+    for (const origin of latest) origins.add(origin);
   });
+  closers.push(() => Promise.resolve(refresh.stop()));
   return parseAllowList(config.outboundAllow, origins);
 }
 
 /** `rota demo`: the demo project in the configured database, for `rota serve` to run. */
 export async function demo(config: Config, now: number): Promise<DemoSetup> {
-  if (config.databaseUrl === undefined) mkdirSync(config.dataDir, { recursive: true });
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = openConfiguredDatabase(config);
   try {
-    await migrateToLatest(database);
     const newId = () => uuidv7(now);
-    const tenant = await ensureDefaultTenant(database, { id: newId(), now });
+    const { tenant } = await prepareDatabase(database, newId(), now);
     return await setUpDemo(database, {
       tenantId: tenant.id,
       origin: `http://127.0.0.1:${config.port}`,

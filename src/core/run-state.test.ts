@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  LIVE_RUN_STATUSES,
+  TERMINAL_RUN_STATUSES,
   assertTransition,
   canCreateAs,
   canTransition,
@@ -85,5 +87,12 @@ describe('run status machine', () => {
 
   it('knows the four run triggers', () => {
     expect(Object.values(RunTrigger)).toEqual(['schedule', 'manual', 'catchup', 'api']);
+  });
+});
+
+describe('live and terminal statuses', () => {
+  it('splits every status into live (queued, running) and terminal ones', () => {
+    expect(LIVE_RUN_STATUSES).toEqual(['queued', 'running']);
+    expect(TERMINAL_RUN_STATUSES).toEqual(['completed', 'failed', 'cancelled']);
   });
 });

@@ -69,6 +69,12 @@ export const START_FAILURE_CODES = [
 
 export const isTerminal = (status: RunStatus): boolean => TRANSITIONS[status].length === 0;
 
+/** Runs that still hold their item: waiting for a worker or running. */
+export const LIVE_RUN_STATUSES: readonly RunStatus[] = RUN_STATUSES.filter((s) => !isTerminal(s));
+
+/** Runs that have ended. */
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = RUN_STATUSES.filter(isTerminal);
+
 export const nextStatuses = (from: RunStatus): readonly RunStatus[] => TRANSITIONS[from];
 
 export const canTransition = (from: RunStatus, to: RunStatus): boolean =>

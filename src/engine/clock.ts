@@ -18,3 +18,30 @@ export const systemClock: Clock = {
     return { cancel: () => clearTimeout(handle) };
   },
 };
+
+/**
+ * Runs `job` every `intervalMs`, each time after the previous one settled (never two at once),
+ * until stopped; a failed run is reported and the next one still comes.
+ */
+export function repeatEvery(
+  clock: Clock,
+  intervalMs: number,
+  job: () => Promise<void>,
+  onError: (error: unknown) => void = () => undefined,
+): { stop(): void } {
+  let timer: Timer | undefined;
+  let stopped = false;
+  const arm = () => {
+    if (stopped) return;
+    timer = clock.timer(intervalMs, () => {
+      job().catch(onError).finally(arm);
+    });
+  };
+  arm();
+  return {
+    stop() {
+      stopped = true;
+      timer?.cancel();
+    },
+  };
+}

@@ -1,7 +1,7 @@
 // A clock that reads like the database server's: this machine's clock plus an offset measured
 // against the server (half the round trip either side), re-measured now and then. Synchronous
 // reads matter: leases, claims and timers all take `now()` many times a second.
-import type { Clock } from './clock.ts';
+import { repeatEvery, type Clock } from './clock.ts';
 
 export interface SyncedClock extends Clock {
   /** Measures the offset again. */
@@ -18,33 +18,20 @@ export async function syncedClock(
 ): Promise<SyncedClock> {
   const { resyncMs = 60_000, onError } = options;
   let offset = 0;
-  let stopped = false;
-  let timer: ReturnType<Clock['timer']> | undefined;
   const sync = async () => {
     const before = base.now();
     const server = await readServerTime();
     const after = base.now();
     offset = server - (before + after) / 2;
   };
-  const schedule = () => {
-    if (stopped) return;
-    timer = base.timer(resyncMs, () => {
-      sync().then(schedule, (error: unknown) => {
-        onError?.(error); // keep the last offset; try again later
-        schedule();
-      });
-    });
-  };
   await sync();
-  schedule();
+  // A failed measurement keeps the last offset; the next one comes as usual.
+  const resync = repeatEvery(base, resyncMs, sync, onError);
   return {
     now: () => Math.round(base.now() + offset),
     timer: (delayMs, fire) => base.timer(delayMs, fire),
     sync,
     offsetMs: () => offset,
-    stop() {
-      stopped = true;
-      timer?.cancel();
-    },
+    stop: () => resync.stop(),
   };
 }

@@ -3,6 +3,7 @@
 // current one. A run whose lease expired goes back to the queue (attempt + 1) or, with no
 // attempt left, fails with `lease_lost`.
 import type { Selectable } from 'kysely';
+import { LIVE_RUN_STATUSES } from '../core/run-state.ts';
 import type { Database } from './database.ts';
 import type { RunTable } from './schema.ts';
 
@@ -34,7 +35,7 @@ export async function claimRuns(database: Database, request: ClaimRequest): Prom
                     .selectFrom('runs as waited')
                     .select('waited.id')
                     .whereRef('waited.id', '=', 'runs.after_run_id')
-                    .where('waited.status', 'in', ['queued', 'running']),
+                    .where('waited.status', 'in', [...LIVE_RUN_STATUSES]),
                 ),
               ),
             ]),

@@ -1,6 +1,7 @@
 // Ending ticks (SPEC section 3 step 7): runs still queued at their tick's deadline fail with
 // `tick_deadline`; a tick whose runs have all ended gets its outcome, and its schedule's failure
 // streak moves on (pausing it when `pause_after_failures` says so).
+import { LIVE_RUN_STATUSES, TERMINAL_RUN_STATUSES } from '../core/run-state.ts';
 import type { Database } from './database.ts';
 import type { RunTable, TickTable } from './schema.ts';
 
@@ -54,7 +55,7 @@ export async function openTicks(database: Database, limit: number): Promise<Open
             .selectFrom('runs')
             .select('runs.id')
             .whereRef('runs.tick_id', '=', 'ticks.id')
-            .where('runs.status', 'in', ['queued', 'running']),
+            .where('runs.status', 'in', [...LIVE_RUN_STATUSES]),
         ),
       ),
     )
@@ -145,7 +146,7 @@ export async function pruneHistory(
         .selectFrom('runs')
         .select('id')
         .where('created_at', '<', before)
-        .where('status', 'in', ['completed', 'failed', 'cancelled'])
+        .where('status', 'in', [...TERMINAL_RUN_STATUSES])
         .limit(batch),
     )
     .executeTakeFirst();

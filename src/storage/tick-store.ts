@@ -2,6 +2,7 @@
 // and the schedule's next fire time, in one transaction. The tick's unique index makes a second
 // write of the same fire time (another replica, a retry after a crash) a no-op that writes nothing.
 import type { Insertable, Kysely } from 'kysely';
+import { LIVE_RUN_STATUSES } from '../core/run-state.ts';
 import type { Database } from './database.ts';
 import type { RunTable, Schema, TickItemTable, TickTable } from './schema.ts';
 
@@ -76,7 +77,7 @@ export async function writeTick(database: Database, write: TickWrite): Promise<T
           fence: eb('fence', '+', 1),
         }))
         .where('id', 'in', [...cancel])
-        .where('status', 'in', ['queued', 'running'])
+        .where('status', 'in', [...LIVE_RUN_STATUSES])
         .execute();
     }
     await insertChunked(trx, 'tick_items', write.items);
