@@ -107,7 +107,8 @@ describe('rota serve', () => {
       await migrateToLatest(seedDb);
       const now = Date.now();
       await seedEngineSchedule(seedDb.db, {
-        cadence: { type: 'cron', expression: '* * * * *', timezone: 'UTC' },
+        // Yearly, so no other fire time can fall due while the test runs.
+        cadence: { type: 'cron', expression: '0 0 1 1 *', timezone: 'UTC' },
         createdAt: now - 120_000,
         nextFireAt: now - 1_000,
       });
