@@ -49,10 +49,11 @@ it('creates a demo whose schedule runs real journeys against the demo shop, once
 
   const database = openSqlite({ path: join(dir, 'rota.db') });
   try {
-    // Due now rather than at the next minute, so the test does not wait for the clock.
+    // Due now (the minute that began last, a real fire time) rather than at the next minute,
+    // so the test does not wait for the clock.
     await database.db
       .updateTable('schedules')
-      .set({ next_fire_at: Date.now() - 1_000 })
+      .set({ next_fire_at: Math.floor(Date.now() / 60_000) * 60_000 })
       .execute();
     const loaded = loadConfig(env);
     if (!loaded.ok) throw new Error('config');
