@@ -150,6 +150,7 @@ export class Scheduler {
       {
         database,
         newId,
+        clock: () => clock.now(),
         holder,
         claimTtlMs: this.options.claimTtlMs,
         ...(this.options.pausePoints === undefined

@@ -1,10 +1,12 @@
 // What the scheduler reads and writes about schedules: which are due, everything one tick's
 // decision needs (items, their live runs, the targets' cost, the tenant's spend today), missed
 // fire-time records, and the next fire time.
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { chunks, insertChunked, valuesList } from './batch-sql.ts';
 import type { Database } from './database.ts';
 import type {
   MissedFireTimeTable,
+  Schema,
   ScheduleItemTable,
   ScheduleTable,
   TenantTable,
@@ -144,95 +146,159 @@ export async function nextDueAt(database: Database): Promise<number | null> {
   return row?.at ?? null;
 }
 
+/** Everything one tick of the schedule needs, read now; undefined once it was deleted. */
 export async function loadTickContext(
   database: Database,
   scheduleId: string,
   now: number,
 ): Promise<TickContext | undefined> {
-  const { db } = database;
-  const schedule = await db
+  const schedule = await database.db
     .selectFrom('schedules')
     .selectAll()
     .where('id', '=', scheduleId)
     .executeTakeFirst();
   if (schedule === undefined) return undefined;
-  const tenant = await db
-    .selectFrom('tenants')
-    .selectAll()
-    .where('id', '=', schedule.tenant_id)
-    .executeTakeFirstOrThrow();
-  const items = await db
-    .selectFrom('schedule_items')
-    .selectAll()
-    .where('schedule_id', '=', scheduleId)
-    .orderBy('created_at')
-    .execute();
-  const live = await db
-    .selectFrom('runs')
-    .select(['id', 'item_id', 'status', 'after_run_id', 'queued_at'])
-    .where('schedule_id', '=', scheduleId)
-    // Live: queued, or running under a lease that has not expired. A run whose worker died
-    // stops counting when its lease runs out, never by a flag (SPEC section 3 step 4).
-    .where((eb) =>
-      eb.or([
-        eb('status', '=', 'queued'),
-        eb.and([eb('status', '=', 'running'), eb('lease_until', '>', now)]),
-      ]),
-    )
-    .orderBy('queued_at', 'desc')
-    .execute();
-  const journeys = new Set(
+  return (await loadTickContexts(database, [schedule], now)).get(scheduleId);
+}
+
+// Ids per IN list: far below either database's bound-parameter limit.
+const IN_CHUNK = 500;
+
+async function inChunks<T>(
+  ids: readonly string[],
+  read: (chunk: string[]) => Promise<readonly T[]>,
+): Promise<T[]> {
+  const unique = [...new Set(ids)];
+  const rows: T[] = [];
+  for (let i = 0; i < unique.length; i += IN_CHUNK)
+    rows.push(...(await read(unique.slice(i, i + IN_CHUNK))));
+  return rows;
+}
+
+/**
+ * The tick inputs of many schedules in a handful of queries, whatever their number: the
+ * scheduler reads a whole batch of due schedules at once rather than one schedule at a time.
+ */
+export async function loadTickContexts(
+  database: Database,
+  schedules: readonly StoredSchedule[],
+  now: number,
+): Promise<Map<string, TickContext>> {
+  const { db } = database;
+  const scheduleIds = schedules.map((s) => s.id);
+  const tenants = new Map(
     (
-      await db
-        .selectFrom('journeys')
-        .select('id')
-        .where('project_id', '=', schedule.project_id)
-        .execute()
-    ).map((j) => j.id),
+      await inChunks(
+        schedules.map((s) => s.tenant_id),
+        (ids) => db.selectFrom('tenants').selectAll().where('id', 'in', ids).execute(),
+      )
+    ).map((t) => [t.id, t]),
   );
-  const planSizes = new Map(
+  const items = await inChunks(scheduleIds, (ids) =>
+    db
+      .selectFrom('schedule_items')
+      .selectAll()
+      .where('schedule_id', 'in', ids)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute(),
+  );
+  const live = await inChunks(scheduleIds, (ids) =>
+    db
+      .selectFrom('runs')
+      .select(['id', 'item_id', 'status', 'after_run_id', 'queued_at'])
+      .where('schedule_id', 'in', ids)
+      // Live: queued, or running under a lease that has not expired. A run whose worker died
+      // stops counting when its lease runs out, never by a flag (SPEC section 3 step 4).
+      .where((eb) =>
+        eb.or([
+          eb('status', '=', 'queued'),
+          eb.and([eb('status', '=', 'running'), eb('lease_until', '>', now)]),
+        ]),
+      )
+      .orderBy('queued_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute(),
+  );
+  const projectOf = new Map(schedules.map((s) => [s.id, s.project_id]));
+  const targetIds = (kind: StoredItem['target_kind']) =>
+    items.filter((i) => i.target_kind === kind).map((i) => i.target_id);
+  // A target counts only in the schedule's own project: one moved or deleted is missing.
+  const journeys = new Map(
     (
-      await db
-        .selectFrom('test_plans')
-        .leftJoin('test_plan_journeys', 'test_plan_journeys.test_plan_id', 'test_plans.id')
-        .select([
-          'test_plans.id as id',
-          (eb) => eb.fn.count<number>('test_plan_journeys.journey_id').as('size'),
-        ])
-        .where('test_plans.project_id', '=', schedule.project_id)
-        .groupBy('test_plans.id')
-        .execute()
-    ).map((p) => [p.id, Number(p.size)]),
+      await inChunks(targetIds('journey'), (ids) =>
+        db.selectFrom('journeys').select(['id', 'project_id']).where('id', 'in', ids).execute(),
+      )
+    ).map((j) => [j.id, j.project_id]),
   );
-  return {
-    schedule,
-    tenant,
-    items: items.map((item) => {
-      const runs = live.filter((run) => run.item_id === item.id);
-      const cost =
-        item.target_kind === 'journey'
-          ? journeys.has(item.target_id)
-            ? 1
+  const plans = new Map(
+    (
+      await inChunks(targetIds('test_plan'), (ids) =>
+        db
+          .selectFrom('test_plans')
+          .leftJoin('test_plan_journeys', 'test_plan_journeys.test_plan_id', 'test_plans.id')
+          .select([
+            'test_plans.id as id',
+            'test_plans.project_id as project_id',
+            (eb) => eb.fn.count<number>('test_plan_journeys.journey_id').as('size'),
+          ])
+          .where('test_plans.id', 'in', ids)
+          .groupBy(['test_plans.id', 'test_plans.project_id'])
+          .execute(),
+      )
+    ).map((p) => [p.id, { projectId: p.project_id, size: Number(p.size) }]),
+  );
+  const liveByItem = new Map<string, (typeof live)[number][]>();
+  for (const run of live) {
+    if (run.item_id === null) continue;
+    const list = liveByItem.get(run.item_id) ?? [];
+    list.push(run);
+    liveByItem.set(run.item_id, list);
+  }
+  const itemsBySchedule = new Map<string, ItemState[]>();
+  for (const item of items) {
+    const project = projectOf.get(item.schedule_id);
+    const cost =
+      item.target_kind === 'journey'
+        ? journeys.get(item.target_id) === project
+          ? 1
+          : undefined
+        : item.target_kind === 'test_plan'
+          ? plans.get(item.target_id)?.projectId === project
+            ? plans.get(item.target_id)?.size
             : undefined
-          : planSizes.get(item.target_id);
-      return {
-        item,
-        // The newest live run is the one a new run would wait behind or cancel.
-        liveRunId: runs[0]?.id ?? null,
-        waiting: runs.some((run) => run.status === 'queued' && run.after_run_id !== null),
-        agentCost: cost ?? 0,
-        targetErrors:
-          cost === undefined
-            ? [
-                {
-                  code: 'target_missing',
-                  message: `The ${item.target_kind.replace('_', ' ')} ${item.target_id} no longer exists in this project.`,
-                },
-              ]
-            : [],
-      };
-    }),
-  };
+          : undefined;
+    const runs = liveByItem.get(item.id) ?? [];
+    const list = itemsBySchedule.get(item.schedule_id) ?? [];
+    list.push({
+      item,
+      // The newest live run is the one a new run would wait behind or cancel.
+      liveRunId: runs[0]?.id ?? null,
+      waiting: runs.some((run) => run.status === 'queued' && run.after_run_id !== null),
+      agentCost: cost ?? 0,
+      targetErrors:
+        cost === undefined
+          ? [
+              {
+                code: 'target_missing',
+                message: `The ${item.target_kind.replace('_', ' ')} ${item.target_id} no longer exists in this project.`,
+              },
+            ]
+          : [],
+    });
+    itemsBySchedule.set(item.schedule_id, list);
+  }
+  const contexts = new Map<string, TickContext>();
+  for (const schedule of schedules) {
+    const tenant = tenants.get(schedule.tenant_id);
+    if (tenant === undefined) continue;
+    contexts.set(schedule.id, {
+      schedule,
+      tenant,
+      items: itemsBySchedule.get(schedule.id) ?? [],
+    });
+  }
+  return contexts;
 }
 
 /** Agents the tenant's runs have spawned (or are set to spawn) since `dayStart`. */
@@ -250,31 +316,55 @@ export async function agentsSpentSince(
   return Number(row?.spent ?? 0);
 }
 
+export interface ScheduleAdvance {
+  readonly scheduleId: string;
+  /** The fire time the schedule was read at: it moves only if it is still there. */
+  readonly from: number;
+  /** Its next fire time; null when it has none left. */
+  readonly to: number | null;
+  /** Fire times it leaves behind without a tick (SPEC section 3: one record per run of them). */
+  readonly missed: readonly Insertable<MissedFireTimeTable>[];
+}
+
 /**
- * Records missed fire times (once each) and moves the schedule from `from` to its next fire
- * time, unless another pass has moved it already (then this one changes nothing).
+ * Moves schedules from the fire time they were read at to their next one, drops their claims,
+ * and records the fire times they missed, in the caller's transaction; a schedule another pass
+ * has moved already is left alone, its missed records too. Returns the schedules moved.
  */
+export async function advanceSchedules(
+  trx: Kysely<Schema>,
+  advances: readonly ScheduleAdvance[],
+): Promise<Set<string>> {
+  const moved = new Set<string>();
+  for (const chunk of chunks(advances)) {
+    const rows = valuesList(
+      chunk.map((a) => sql`(${a.scheduleId}, cast(${a.from} as bigint), cast(${a.to} as bigint))`),
+    );
+    const { rows: updated } = await sql<{
+      id: string;
+    }>`with v(id, from_at, next_at) as (values ${rows})
+      update schedules set next_fire_at = v.next_at, claimed_by = null, claimed_until = null
+      from v where schedules.id = v.id and schedules.next_fire_at = v.from_at
+      returning schedules.id as id`.execute(trx);
+    for (const row of updated) moved.add(row.id);
+  }
+  await insertChunked(
+    trx,
+    'missed_fire_times',
+    advances.filter((a) => moved.has(a.scheduleId)).flatMap((a) => a.missed),
+  );
+  return moved;
+}
+
+/** One schedule's advance in its own transaction; false when another pass moved it first. */
 export async function recordMissed(
   database: Database,
   scheduleId: string,
   missed: readonly Insertable<MissedFireTimeTable>[],
   advance: { readonly from: number; readonly to: number | null },
 ): Promise<boolean> {
-  return database.write(async (trx) => {
-    const moved = await trx
-      .updateTable('schedules')
-      .set({ next_fire_at: advance.to, claimed_by: null, claimed_until: null })
-      .where('id', '=', scheduleId)
-      .where('next_fire_at', '=', advance.from)
-      .executeTakeFirst();
-    if (moved.numUpdatedRows === 0n) return false;
-    if (missed.length > 0) {
-      await trx
-        .insertInto('missed_fire_times')
-        .values([...missed])
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-    return true;
-  });
+  const moved = await database.write((trx) =>
+    advanceSchedules(trx, [{ scheduleId, missed, ...advance }]),
+  );
+  return moved.has(scheduleId);
 }

@@ -1,9 +1,13 @@
-// Writing a tick: the tick, the decision for every item, the runs, the items' last-run times
-// and the schedule's next fire time, in one transaction. The tick's unique index makes a second
-// write of the same fire time (another replica, a retry after a crash) a no-op that writes nothing.
-import type { Insertable, Kysely } from 'kysely';
+// Writing ticks: each tick, the decision for every item, the runs and the items' last-run times,
+// and the schedules' next fire times, for a whole batch of due schedules in one transaction of
+// multi-row statements (the firing path's cost is round trips, not rows: research/performance.md).
+// A tick's unique index makes a second write of the same fire time (another replica, a retry after
+// a crash) write nothing for that tick; a schedule moves on only from the fire time it was read at.
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { LIVE_RUN_STATUSES } from '../core/run-state.ts';
+import { chunks, insertChunked, valuesList } from './batch-sql.ts';
 import type { Database } from './database.ts';
+import { advanceSchedules, type ScheduleAdvance } from './schedule-store.ts';
 import type { RunTable, Schema, TickItemTable, TickTable } from './schema.ts';
 
 export interface TickWrite {
@@ -14,8 +18,6 @@ export interface TickWrite {
   readonly ranItemIds: readonly string[];
   /** Live runs that `cancel_other` replaces: cancelled in the same transaction. */
   readonly cancelRunIds?: readonly string[];
-  /** The schedule's next regular fire time; left as it is for a manual tick. */
-  readonly nextFireAt?: number | null;
 }
 
 export interface TickWritten {
@@ -24,81 +26,160 @@ export interface TickWritten {
   readonly tickId: string;
 }
 
-// Rows per statement: far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
-const CHUNK = 500;
-
-async function insertChunked<T extends keyof Schema>(
-  trx: Kysely<Schema>,
-  table: T,
-  rows: readonly Insertable<Schema[T]>[],
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    // Identity indexes guard runs too: a replayed tick never duplicates one.
-    await trx
-      .insertInto(table)
-      .values(rows.slice(i, i + CHUNK))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
+export interface TickBatch {
+  readonly ticks: readonly TickWrite[];
+  /** Schedules that move to their next fire time, with the fire times they missed. */
+  readonly advances: readonly ScheduleAdvance[];
 }
 
-export async function writeTick(database: Database, write: TickWrite): Promise<TickWritten> {
+export interface TickBatchWritten {
+  /** Ticks written now; the others' fire times had been ticked already, and wrote nothing. */
+  readonly written: ReadonlySet<string>;
+  /** Schedules moved on; the others had been moved by another pass since they were read. */
+  readonly advanced: ReadonlySet<string>;
+}
+
+/** Writes one tick (a manual trigger, or a scheduled one with its advance). */
+export async function writeTick(
+  database: Database,
+  write: TickWrite,
+  advance?: Omit<ScheduleAdvance, 'scheduleId' | 'missed'>,
+): Promise<TickWritten> {
   const { tick } = write;
+  const advances =
+    advance === undefined || tick.trigger === 'manual'
+      ? []
+      : [{ ...advance, scheduleId: tick.schedule_id, missed: [] }];
+  const { written } = await writeTickBatch(database, { ticks: [write], advances });
+  if (written.has(tick.id)) return { written: true, tickId: tick.id };
+  const existing = await database.db
+    .selectFrom('ticks')
+    .select('id')
+    .where('schedule_id', '=', tick.schedule_id)
+    .where('fire_time', '=', tick.fire_time)
+    .where('trigger', '<>', 'manual')
+    .executeTakeFirstOrThrow();
+  return { written: false, tickId: existing.id };
+}
+
+/**
+ * Writes a batch all or nothing. `beforeAdvance` runs inside the transaction between the ticks
+ * and the advances: fault tests stop the process there to show that nothing half-written stays.
+ */
+export function writeTickBatch(
+  database: Database,
+  batch: TickBatch,
+  beforeAdvance?: () => Promise<void>,
+): Promise<TickBatchWritten> {
   return database.write(async (trx) => {
-    const inserted = await trx
+    const written = await insertTicks(trx, batch.ticks);
+    const ticks = batch.ticks.filter((w) => written.has(w.tick.id));
+    await cancelReplacedRuns(trx, ticks);
+    await insertChunked(
+      trx,
+      'tick_items',
+      ticks.flatMap((w) => w.items),
+    );
+    await insertChunked(
+      trx,
+      'runs',
+      ticks.flatMap((w) => w.runs),
+    );
+    await markItemsRan(trx, ticks);
+    await markSchedulesTicked(trx, ticks);
+    await beforeAdvance?.();
+    const advanced = await advanceSchedules(trx, batch.advances);
+    return { written, advanced };
+  });
+}
+
+async function insertTicks(
+  trx: Kysely<Schema>,
+  writes: readonly TickWrite[],
+): Promise<Set<string>> {
+  const written = new Set<string>();
+  for (const chunk of chunks(writes)) {
+    const rows = await trx
       .insertInto('ticks')
-      .values(tick)
+      .values(chunk.map((w) => w.tick))
       .onConflict((oc) => oc.doNothing())
       .returning('id')
-      .executeTakeFirst();
-    if (inserted === undefined) {
-      const existing = await trx
-        .selectFrom('ticks')
-        .select('id')
-        .where('schedule_id', '=', tick.schedule_id)
-        .where('fire_time', '=', tick.fire_time)
-        .where('trigger', '<>', 'manual')
-        .executeTakeFirstOrThrow();
-      return { written: false, tickId: existing.id };
-    }
-    const cancel = write.cancelRunIds ?? [];
-    if (cancel.length > 0) {
-      // Bumping the fence ends the old worker's lease: its next write or heartbeat is refused.
+      .execute();
+    for (const row of rows) written.add(row.id);
+  }
+  return written;
+}
+
+/** Bumping the fence ends the old worker's lease: its next write or heartbeat is refused. */
+async function cancelReplacedRuns(trx: Kysely<Schema>, ticks: readonly TickWrite[]) {
+  const byInstant = groupBy(
+    ticks.flatMap((w) => (w.cancelRunIds ?? []).map((id) => ({ id, at: w.tick.created_at }))),
+    (c) => c.at,
+  );
+  for (const [at, cancels] of byInstant) {
+    for (const chunk of chunks(cancels.map((c) => c.id))) {
       await trx
         .updateTable('runs')
         .set((eb) => ({
           status: 'cancelled',
           error_code: 'cancelled',
           error_message: 'Cancelled by a newer run of the same item (overlap policy cancel_other).',
-          finished_at: tick.created_at,
-          updated_at: tick.created_at,
+          finished_at: at,
+          updated_at: at,
           lease_owner: null,
           lease_until: null,
           fence: eb('fence', '+', 1),
         }))
-        .where('id', 'in', [...cancel])
+        .where('id', 'in', chunk)
         .where('status', 'in', [...LIVE_RUN_STATUSES])
         .execute();
     }
-    await insertChunked(trx, 'tick_items', write.items);
-    await insertChunked(trx, 'runs', write.runs);
-    for (let i = 0; i < write.ranItemIds.length; i += CHUNK) {
+  }
+}
+
+/** The selected items' last-run time becomes their tick's fire time. */
+async function markItemsRan(trx: Kysely<Schema>, ticks: readonly TickWrite[]) {
+  const byTick = groupBy(
+    ticks.filter((w) => w.ranItemIds.length > 0),
+    (w) => `${w.tick.fire_time}/${w.tick.created_at}`,
+  );
+  for (const group of byTick.values()) {
+    const { fire_time, created_at } = group[0]!.tick;
+    for (const chunk of chunks(group.flatMap((w) => w.ranItemIds))) {
       await trx
         .updateTable('schedule_items')
-        .set({ last_run_at: tick.fire_time, updated_at: tick.created_at })
-        .where('id', 'in', write.ranItemIds.slice(i, i + CHUNK))
+        .set({ last_run_at: fire_time, updated_at: created_at })
+        .where('id', 'in', chunk)
         .execute();
     }
-    await trx
-      .updateTable('schedules')
-      .set({
-        last_tick_at: tick.fire_time,
-        ...(tick.trigger !== 'manual' && write.nextFireAt !== undefined
-          ? { next_fire_at: write.nextFireAt }
-          : {}),
-      })
-      .where('id', '=', tick.schedule_id)
-      .execute();
-    return { written: true, tickId: tick.id };
-  });
+  }
+}
+
+/** Each schedule's `last_tick_at` becomes its latest tick's fire time, never an earlier one. */
+async function markSchedulesTicked(trx: Kysely<Schema>, ticks: readonly TickWrite[]) {
+  const latest = new Map<string, number>();
+  for (const { tick } of ticks)
+    latest.set(
+      tick.schedule_id,
+      Math.max(latest.get(tick.schedule_id) ?? -Infinity, tick.fire_time),
+    );
+  for (const chunk of chunks([...latest])) {
+    const rows = valuesList(chunk.map(([id, at]) => sql`(${id}, cast(${at} as bigint))`));
+    await sql`with v(id, at) as (values ${rows})
+      update schedules set last_tick_at = v.at from v
+      where schedules.id = v.id and (schedules.last_tick_at is null or schedules.last_tick_at < v.at)`.execute(
+      trx,
+    );
+  }
+}
+
+function groupBy<T, K>(list: readonly T[], key: (value: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const value of list) {
+    const k = key(value);
+    const group = groups.get(k);
+    if (group === undefined) groups.set(k, [value]);
+    else group.push(value);
+  }
+  return groups;
 }

@@ -54,6 +54,74 @@ describeEachDatabase('scheduler pass', (fresh) => {
     expect(await database.db.selectFrom('missed_fire_times').selectAll().execute()).toEqual([]);
   });
 
+  it('ticks every due schedule once across several batches, sharing the tenant budget in order', async () => {
+    current = await fresh();
+    const { database } = current;
+    const fire = at('2027-01-04T09:00:00Z');
+    const seed = (tenantId?: string) =>
+      seedEngineSchedule(database.db, {
+        cadence: { type: 'calendar', frequency: 'daily', times: ['09:00'] },
+        createdAt: at('2027-01-01T00:00:00Z'),
+        nextFireAt: fire,
+        ...(tenantId === undefined ? {} : { tenantId }),
+      });
+    const { tenant } = await seed();
+    for (let i = 1; i < 7; i++) await seed(tenant);
+    // Seven schedules of one agent each, five agents left today: two must wait for tomorrow.
+    await database.db.updateTable('tenants').set({ daily_agent_budget: 5 }).execute();
+    const report = await runSchedulerPass({ ...deps(database), batchSize: 3 }, fire + 1_000);
+    expect(report).toMatchObject({ ticks: 7, missed: 0 });
+    expect(report.latenessMs).toEqual(Array.from({ length: 7 }, () => 1_000));
+    expect(await ticksOf(database)).toEqual(
+      Array.from({ length: 7 }, () => '2027-01-04T09:00:00Z schedule'),
+    );
+    const decisions = await database.db
+      .selectFrom('tick_items')
+      .select(['outcome', 'reason'])
+      .execute();
+    expect(decisions.filter((d) => d.outcome === 'selected')).toHaveLength(5);
+    expect(decisions.filter((d) => d.reason === 'tenant_budget')).toHaveLength(2);
+    const schedules = await database.db.selectFrom('schedules').select('next_fire_at').execute();
+    expect(new Set(schedules.map((s) => formatInstant(s.next_fire_at!)))).toEqual(
+      new Set(['2027-01-05T09:00:00Z']),
+    );
+    expect(await runSchedulerPass(deps(database), fire + 2_000)).toMatchObject({ ticks: 0 });
+  });
+
+  it('ticks the rest of a batch when one schedule in it cannot be read, and reports that one', async () => {
+    current = await fresh();
+    const { database } = current;
+    const fire = at('2027-01-04T09:00:00Z');
+    const seed = () =>
+      seedEngineSchedule(database.db, {
+        cadence: { type: 'calendar', frequency: 'daily', times: ['09:00'] },
+        createdAt: at('2027-01-01T00:00:00Z'),
+        nextFireAt: fire,
+      });
+    const broken = (await seed()).schedule;
+    await seed();
+    await seed();
+    await database.db
+      .updateTable('schedules')
+      .set({ cadence: '{not json' })
+      .where('id', '=', broken)
+      .execute();
+    const errors: string[] = [];
+    const report = await runSchedulerPass(
+      { ...deps(database), onScheduleError: (id) => errors.push(id) },
+      fire,
+    );
+    expect(report.ticks).toBe(2);
+    expect(errors).toEqual([broken]);
+    const left = await database.db
+      .selectFrom('schedules')
+      .select(['next_fire_at', 'claimed_by'])
+      .where('id', '=', broken)
+      .executeTakeFirstOrThrow();
+    // Still due at its fire time, and free for the next pass to try again.
+    expect(left).toEqual({ next_fire_at: fire, claimed_by: null });
+  });
+
   it('ticks a daily 02:30 once on the spring-forward day, at the shifted 03:30', async () => {
     current = await fresh();
     const { database } = current;

@@ -15,6 +15,8 @@ export interface SeedOptions {
   readonly catchupWindowHours?: number;
   readonly overlapPolicy?: 'skip' | 'buffer_one' | 'allow' | 'cancel_other';
   readonly dailyBudget?: number | null;
+  /** Seed into this existing tenant instead of a new one. */
+  readonly tenantId?: string;
 }
 
 export async function seedEngineSchedule(db: Kysely<Schema>, options: SeedOptions) {
@@ -22,14 +24,16 @@ export async function seedEngineSchedule(db: Kysely<Schema>, options: SeedOption
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   const at = options.createdAt;
   const stamp = { created_at: at, updated_at: at };
-  const tenant = randomUUID();
+  const tenant = options.tenantId ?? randomUUID();
   const project = randomUUID();
   const agent = randomUUID();
   const schedule = randomUUID();
-  await db
-    .insertInto('tenants')
-    .values({ id: tenant, name: tenant, timezone: 'UTC', daily_agent_budget: 200, ...stamp })
-    .execute();
+  if (options.tenantId === undefined) {
+    await db
+      .insertInto('tenants')
+      .values({ id: tenant, name: tenant, timezone: 'UTC', daily_agent_budget: 200, ...stamp })
+      .execute();
+  }
   await db
     .insertInto('projects')
     .values({ id: project, tenant_id: tenant, name: 'shop', ...stamp })

@@ -30,7 +30,6 @@ function plan(
     ],
     runs: [{ ...runRow(seed, tick.id), scheduled_for: fireTime }],
     ranItemIds: [seed.item],
-    nextFireAt: fireTime + DAY,
   };
 }
 
@@ -58,7 +57,10 @@ describeEachDatabase('tick store', (fresh) => {
     const { database } = current;
     const seed = await seedSchedule(database.db);
     const write = plan(seed, T0);
-    expect(await writeTick(database, write)).toEqual({ written: true, tickId: write.tick.id });
+    expect(await writeTick(database, write, { from: T0, to: T0 + DAY })).toEqual({
+      written: true,
+      tickId: write.tick.id,
+    });
     expect(await count(database, 'tick_items')).toBe(1);
     const run = await database.db
       .selectFrom('runs')
