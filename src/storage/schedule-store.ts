@@ -3,7 +3,7 @@
 // fire-time records, and the next fire time.
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import { chunks, insertChunked, valuesList } from './batch-sql.ts';
-import type { Database } from './database.ts';
+import type { Database, Dialect } from './database.ts';
 import type {
   MissedFireTimeTable,
   Schema,
@@ -324,7 +324,13 @@ export interface ScheduleAdvance {
   readonly to: number | null;
   /** Fire times it leaves behind without a tick (SPEC section 3: one record per run of them). */
   readonly missed: readonly Insertable<MissedFireTimeTable>[];
+  /** Its latest tick written with this advance: `last_tick_at` moves up to it, never back. */
+  readonly lastTickAt?: number | null;
 }
+
+/** `last_tick_at`, raised to `at` but never lowered. */
+const raisedLastTick = (at: number) =>
+  sql<number>`case when last_tick_at is null or last_tick_at < cast(${at} as bigint) then cast(${at} as bigint) else last_tick_at end`;
 
 /**
  * Moves schedules from the fire time they were read at to their next one, drops their claims,
@@ -333,20 +339,46 @@ export interface ScheduleAdvance {
  */
 export async function advanceSchedules(
   trx: Kysely<Schema>,
+  dialect: Dialect,
   advances: readonly ScheduleAdvance[],
 ): Promise<Set<string>> {
   const moved = new Set<string>();
-  for (const chunk of chunks(advances)) {
-    const rows = valuesList(
-      chunk.map((a) => sql`(${a.scheduleId}, cast(${a.from} as bigint), cast(${a.to} as bigint))`),
-    );
-    const { rows: updated } = await sql<{
-      id: string;
-    }>`with v(id, from_at, next_at) as (values ${rows})
-      update schedules set next_fire_at = v.next_at, claimed_by = null, claimed_until = null
-      from v where schedules.id = v.id and schedules.next_fire_at = v.from_at
-      returning schedules.id as id`.execute(trx);
-    for (const row of updated) moved.add(row.id);
+  if (dialect === 'sqlite') {
+    // One statement per row: SQLite has no round trip to save, and its UPDATE … FROM over a
+    // VALUES list is the slower plan by far (80 ms for 500 rows against 2 ms).
+    for (const a of advances) {
+      const row = await trx
+        .updateTable('schedules')
+        .set({
+          next_fire_at: a.to,
+          claimed_by: null,
+          claimed_until: null,
+          ...(a.lastTickAt == null ? {} : { last_tick_at: raisedLastTick(a.lastTickAt) }),
+        })
+        .where('id', '=', a.scheduleId)
+        .where('next_fire_at', '=', a.from)
+        .returning('id')
+        .executeTakeFirst();
+      if (row !== undefined) moved.add(row.id);
+    }
+  } else {
+    for (const chunk of chunks(advances)) {
+      const rows = valuesList(
+        chunk.map(
+          (a) =>
+            sql`(${a.scheduleId}, cast(${a.from} as bigint), cast(${a.to} as bigint), cast(${a.lastTickAt ?? null} as bigint))`,
+        ),
+      );
+      const { rows: updated } = await sql<{
+        id: string;
+      }>`with v(id, from_at, next_at, last_at) as (values ${rows})
+        update schedules set next_fire_at = v.next_at, claimed_by = null, claimed_until = null,
+          last_tick_at = case when v.last_at is not null and (schedules.last_tick_at is null
+            or schedules.last_tick_at < v.last_at) then v.last_at else schedules.last_tick_at end
+        from v where schedules.id = v.id and schedules.next_fire_at = v.from_at
+        returning schedules.id as id`.execute(trx);
+      for (const row of updated) moved.add(row.id);
+    }
   }
   await insertChunked(
     trx,
@@ -354,6 +386,20 @@ export async function advanceSchedules(
     advances.filter((a) => moved.has(a.scheduleId)).flatMap((a) => a.missed),
   );
   return moved;
+}
+
+/** `last_tick_at` raised to each schedule's latest tick (manual ticks, which do not advance). */
+export async function markSchedulesTicked(
+  trx: Kysely<Schema>,
+  latest: ReadonlyMap<string, number>,
+): Promise<void> {
+  for (const [id, at] of latest) {
+    await trx
+      .updateTable('schedules')
+      .set({ last_tick_at: raisedLastTick(at) })
+      .where('id', '=', id)
+      .execute();
+  }
 }
 
 /** One schedule's advance in its own transaction; false when another pass moved it first. */
@@ -364,7 +410,7 @@ export async function recordMissed(
   advance: { readonly from: number; readonly to: number | null },
 ): Promise<boolean> {
   const moved = await database.write((trx) =>
-    advanceSchedules(trx, [{ scheduleId, missed, ...advance }]),
+    advanceSchedules(trx, database.dialect, [{ scheduleId, missed, ...advance }]),
   );
   return moved.has(scheduleId);
 }

@@ -3,11 +3,11 @@
 // multi-row statements (the firing path's cost is round trips, not rows: research/performance.md).
 // A tick's unique index makes a second write of the same fire time (another replica, a retry after
 // a crash) write nothing for that tick; a schedule moves on only from the fire time it was read at.
-import { sql, type Insertable, type Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { LIVE_RUN_STATUSES } from '../core/run-state.ts';
-import { chunks, insertChunked, valuesList } from './batch-sql.ts';
+import { chunks, insertChunked } from './batch-sql.ts';
 import type { Database } from './database.ts';
-import { advanceSchedules, type ScheduleAdvance } from './schedule-store.ts';
+import { advanceSchedules, markSchedulesTicked, type ScheduleAdvance } from './schedule-store.ts';
 import type { RunTable, Schema, TickItemTable, TickTable } from './schema.ts';
 
 export interface TickWrite {
@@ -86,9 +86,23 @@ export function writeTickBatch(
       ticks.flatMap((w) => w.runs),
     );
     await markItemsRan(trx, ticks);
-    await markSchedulesTicked(trx, ticks);
+    // Each schedule's last_tick_at rises to its latest tick written now: with its advance when
+    // it moves on (one statement for both), on its own for a manual tick.
+    const latest = new Map<string, number>();
+    for (const { tick } of ticks) {
+      const seen = latest.get(tick.schedule_id);
+      if (seen === undefined || seen < tick.fire_time) latest.set(tick.schedule_id, tick.fire_time);
+    }
+    const advances = batch.advances.map((a) => ({ ...a, lastTickAt: latest.get(a.scheduleId) }));
+    for (const a of advances) latest.delete(a.scheduleId);
+    await markSchedulesTicked(trx, latest);
     await beforeAdvance?.();
-    const advanced = await advanceSchedules(trx, batch.advances);
+    const advanced = await advanceSchedules(trx, database.dialect, advances);
+    // A schedule another pass moved first may still have had ticks written by this one.
+    const unmoved = advances.filter(
+      (a) => a.lastTickAt !== undefined && !advanced.has(a.scheduleId),
+    );
+    await markSchedulesTicked(trx, new Map(unmoved.map((a) => [a.scheduleId, a.lastTickAt!])));
     return { written, advanced };
   });
 }
@@ -152,24 +166,6 @@ async function markItemsRan(trx: Kysely<Schema>, ticks: readonly TickWrite[]) {
         .where('id', 'in', chunk)
         .execute();
     }
-  }
-}
-
-/** Each schedule's `last_tick_at` becomes its latest tick's fire time, never an earlier one. */
-async function markSchedulesTicked(trx: Kysely<Schema>, ticks: readonly TickWrite[]) {
-  const latest = new Map<string, number>();
-  for (const { tick } of ticks)
-    latest.set(
-      tick.schedule_id,
-      Math.max(latest.get(tick.schedule_id) ?? -Infinity, tick.fire_time),
-    );
-  for (const chunk of chunks([...latest])) {
-    const rows = valuesList(chunk.map(([id, at]) => sql`(${id}, cast(${at} as bigint))`));
-    await sql`with v(id, at) as (values ${rows})
-      update schedules set last_tick_at = v.at from v
-      where schedules.id = v.id and (schedules.last_tick_at is null or schedules.last_tick_at < v.at)`.execute(
-      trx,
-    );
   }
 }
 
