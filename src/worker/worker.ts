@@ -37,6 +37,7 @@ export class Worker {
   private stopped = true;
   private polling: Promise<void> = Promise.resolve();
   private timer: WorkerTimer | undefined;
+  private lastRecovery = -Infinity;
 
   constructor(options: WorkerOptions) {
     this.options = options;
@@ -93,7 +94,13 @@ export class Worker {
       pollMs = DEFAULT_POLL_MS,
       leaseMs = DEFAULT_LEASE_MS,
     } = this.options;
-    await recoverExpiredLeases(database, now());
+    // Expired leases are looked for once per heartbeat, not on every claim: a poll follows every
+    // run that ends, and the look is a write transaction of its own.
+    const heartbeatMs = this.options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    if (now() - this.lastRecovery >= heartbeatMs) {
+      this.lastRecovery = now();
+      await recoverExpiredLeases(database, this.lastRecovery);
+    }
     const free = concurrency - this.inFlight.size;
     if (free > 0) {
       for (const run of await claimRuns(database, { workerId, now: now(), leaseMs, limit: free })) {
