@@ -21,10 +21,11 @@ import { planTick, type TickOwner, type TickPlan } from '../core/plan-tick.ts';
 import { DEFAULT_MAX_ATTEMPTS } from '../core/run-state.ts';
 import { tenantDay, tenantLeft } from '../core/tenant-day.ts';
 import type { TickTrigger } from '../core/tick-outcome.ts';
-import type { Database } from '../storage/database.ts';
+import { withinTransaction, type Database } from '../storage/database.ts';
 import {
   agentsSpentSince,
   claimDueSchedules,
+  dueSchedules,
   loadTickContext,
   loadTickContexts,
   releaseScheduleClaim,
@@ -64,7 +65,7 @@ export interface PausePoints {
 }
 
 const DEFAULT_CLAIM_TTL_MS = 60_000;
-const DEFAULT_BATCH_SIZE = 500;
+const DEFAULT_BATCH_SIZE = 1_000;
 const DEFAULT_MAX_BATCHES = 40;
 /** Retries of a schedule that another pass keeps moving under this one. */
 const MAX_RETAKES = 3;
@@ -76,7 +77,11 @@ export interface PassReport {
   readonly latenessMs: readonly number[];
 }
 
-interface BatchReport extends PassReport {
+interface BatchReport {
+  readonly ticks: number;
+  readonly missed: number;
+  /** Fire times of the on-time ticks written: how late they landed is known once committed. */
+  readonly onTime: readonly number[];
   /** Schedules moved on; the others were moved by another pass first, or failed. */
   readonly advanced: ReadonlySet<string>;
   /** Schedules that could not be planned (reported through `onScheduleError`). */
@@ -87,37 +92,72 @@ const COVERAGE_LOOKAHEAD_MS = 28 * MS_PER_DAY;
 
 export async function runSchedulerPass(deps: SchedulerDeps, now: number): Promise<PassReport> {
   const total = { ticks: 0, missed: 0, latenessMs: [] as number[] };
-  const add = (report: PassReport) => {
+  /** Adds a committed batch; its on-time ticks landed now, as late as the clock says. */
+  const add = (report: BatchReport) => {
+    const landedAt = deps.clock?.() ?? now;
     total.ticks += report.ticks;
     total.missed += report.missed;
-    for (const lateness of report.latenessMs) total.latenessMs.push(lateness);
+    for (const fireTime of report.onTime) total.latenessMs.push(landedAt - fireTime);
   };
   const holder = deps.holder ?? 'scheduler';
   const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
+  const failed = new Set<string>();
   for (let batch = 0; batch < (deps.maxBatches ?? DEFAULT_MAX_BATCHES); batch++) {
-    const claimed = await claimDueSchedules(deps.database, {
-      now,
-      holder,
-      ttlMs: deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS,
-      limit: batchSize,
-    });
-    if (claimed.length === 0) break;
+    let taken: readonly StoredSchedule[] = [];
     let leftOver: readonly StoredSchedule[];
     try {
-      const report = await fireBatch(deps, claimed, now);
-      add(report);
-      for (const id of report.failed)
+      const fired = await takeAndFire(deps, now, batchSize, failed, (due) => (taken = due));
+      if (fired === undefined) break;
+      add(fired);
+      for (const id of fired.failed) {
+        failed.add(id);
         await releaseScheduleClaim(deps.database, id, holder).catch(() => undefined);
-      leftOver = claimed.filter((s) => !report.advanced.has(s.id) && !report.failed.has(s.id));
-    } catch {
+      }
+      leftOver = taken.filter((s) => !fired.advanced.has(s.id) && !fired.failed.has(s.id));
+    } catch (error) {
+      // Nothing could be taken (the database is away): the loop reports it and tries later.
+      if (taken.length === 0) throw error;
       // The batch could not be written as one (a schedule's bad data, a lost connection): go
       // through its schedules one at a time, so one that cannot be processed holds up no other.
-      leftOver = claimed;
+      leftOver = taken;
     }
-    for (const schedule of leftOver) add(await retake(deps, schedule, now, holder));
-    if (claimed.length < batchSize) break;
+    for (const schedule of leftOver) {
+      if (!(await retake(deps, schedule, now, holder, add))) failed.add(schedule.id);
+    }
+    if (taken.length < batchSize) break;
   }
   return total;
+}
+
+/**
+ * Takes a batch of due schedules and fires it. SQLite's one scheduler (it holds the file's lock,
+ * ADR 12) needs no claims: it reads, plans and writes the batch in one transaction. On PostgreSQL
+ * replicas claim the batch first, then plan it outside any transaction and write it in one.
+ */
+async function takeAndFire(
+  deps: SchedulerDeps,
+  now: number,
+  batchSize: number,
+  skip: ReadonlySet<string>,
+  onTaken: (due: readonly StoredSchedule[]) => void,
+): Promise<BatchReport | undefined> {
+  const { database } = deps;
+  if (database.dialect === 'sqlite') {
+    return database.write(async (trx) => {
+      const within = withinTransaction(database, trx);
+      const due = await dueSchedules(within, now, batchSize, skip);
+      onTaken(due);
+      return due.length === 0 ? undefined : fireBatch({ ...deps, database: within }, due, now);
+    });
+  }
+  const claimed = await claimDueSchedules(database, {
+    now,
+    holder: deps.holder ?? 'scheduler',
+    ttlMs: deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS,
+    limit: batchSize,
+  });
+  onTaken(claimed);
+  return claimed.length === 0 ? undefined : fireBatch(deps, claimed, now);
 }
 
 /**
@@ -129,26 +169,25 @@ async function retake(
   schedule: StoredSchedule,
   now: number,
   holder: string,
-): Promise<PassReport> {
-  const total = { ticks: 0, missed: 0, latenessMs: [] as number[] };
+  add: (report: BatchReport) => void,
+): Promise<boolean> {
   try {
     let current = await reloadDue(deps.database, schedule.id, now);
     for (let attempt = 0; current !== undefined && attempt < MAX_RETAKES; attempt++) {
       const report = await fireBatch(deps, [current], now, { rethrow: true });
-      total.ticks += report.ticks;
-      total.missed += report.missed;
-      total.latenessMs.push(...report.latenessMs);
+      add(report);
       current = report.advanced.has(schedule.id)
         ? undefined
         : await reloadDue(deps.database, schedule.id, now);
     }
     // An advanced schedule dropped its claim; one left due is given back for the next pass.
     if (current !== undefined) await releaseScheduleClaim(deps.database, schedule.id, holder);
+    return true;
   } catch (error) {
     deps.onScheduleError?.(schedule.id, error);
     await releaseScheduleClaim(deps.database, schedule.id, holder).catch(() => undefined);
+    return false;
   }
-  return total;
 }
 
 /** What firing one schedule comes to, decided before anything is written. */
@@ -211,18 +250,17 @@ async function fireBatch(
           for (const advance of advances) await beforeAdvance(advance.scheduleId);
         },
   );
-  const landedAt = deps.clock?.() ?? now;
-  const latenessMs: number[] = [];
+  const onTime: number[] = [];
   let written = 0;
   for (const { tick } of ticks) {
     if (!result.written.has(tick.id)) continue;
     written++;
-    if (tick.trigger === 'schedule') latenessMs.push(landedAt - tick.fire_time);
+    if (tick.trigger === 'schedule') onTime.push(tick.fire_time);
   }
   const missed = advances
     .filter((a) => result.advanced.has(a.scheduleId))
     .reduce((sum, a) => sum + a.missed.reduce((n, m) => n + m.count, 0), 0);
-  return { ticks: written, missed, latenessMs, advanced: result.advanced, failed };
+  return { ticks: written, missed, onTime, advanced: result.advanced, failed };
 }
 
 /** Which fire times up to `now` are ticked, which are missed, and where the schedule goes next. */

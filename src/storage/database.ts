@@ -26,3 +26,11 @@ export interface Database {
   write<T>(work: (trx: Kysely<Schema>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * The same database seen from inside an open write transaction: its reads and writes join that
+ * transaction, and `write` runs its work there rather than opening another.
+ */
+export function withinTransaction(database: Database, trx: Kysely<Schema>): Database {
+  return { ...database, db: trx, write: (work) => work(trx) };
+}
