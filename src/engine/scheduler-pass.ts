@@ -10,6 +10,7 @@ import type { Cadence } from '../core/cadence.ts';
 import { decideCatchUp, type CatchUpPolicy, type MissedRange } from '../core/catch-up.ts';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../core/civil-date.ts';
 import { ERROR_CODES } from '../core/error-codes.ts';
+import { jitterDelayMs } from '../core/jitter.ts';
 import {
   compileCadence,
   fireTimesBetween,
@@ -190,9 +191,16 @@ async function retake(
   }
 }
 
+/** A stored cadence, parsed and compiled once per batch however many schedules share it. */
+interface Compiled {
+  readonly cadence: Cadence;
+  readonly compiled: CompiledCadence;
+}
+
 /** What firing one schedule comes to, decided before anything is written. */
 interface Firing {
   readonly context: TickContext;
+  readonly cadence: Cadence;
   readonly compiled: CompiledCadence;
   readonly toTick: readonly { readonly at: number; readonly trigger: TickTrigger }[];
   readonly advance: ScheduleAdvance;
@@ -207,7 +215,7 @@ async function fireBatch(
   const contexts = await loadTickContexts(deps.database, schedules, now);
   const firings: Firing[] = [];
   const failed = new Set<string>();
-  const compiledCache = new Map<string, CompiledCadence>();
+  const compiledCache = new Map<string, Compiled>();
   for (const schedule of schedules) {
     const context = contexts.get(schedule.id);
     if (context === undefined) continue;
@@ -231,6 +239,7 @@ async function fireBatch(
         fireTime: at,
         trigger,
         now,
+        dispatchAt: trigger === 'schedule' ? jitteredDispatch(firing, at) : null,
         fireTimes: fireTimes.around(firing.compiled, firing.context.schedule, at),
         tenantLeft: budgets.left(firing.context.tenant, at),
       });
@@ -268,14 +277,16 @@ function decideFiring(
   deps: SchedulerDeps,
   context: TickContext,
   now: number,
-  compiledCache: Map<string, CompiledCadence>,
+  compiledCache: Map<string, Compiled>,
 ): Firing {
   const { schedule } = context;
-  let compiled = compiledCache.get(schedule.cadence);
-  if (compiled === undefined) {
-    compiled = compileCadence(JSON.parse(schedule.cadence) as Cadence);
-    compiledCache.set(schedule.cadence, compiled);
+  let cached = compiledCache.get(schedule.cadence);
+  if (cached === undefined) {
+    const cadence = JSON.parse(schedule.cadence) as Cadence;
+    cached = { cadence, compiled: compileCadence(cadence) };
+    compiledCache.set(schedule.cadence, cached);
   }
+  const { cadence, compiled } = cached;
   const first = schedule.next_fire_at as number;
   const due = [first, ...fireTimesBetween(compiled, first, now)];
   const decision = decideCatchUp({
@@ -292,6 +303,7 @@ function decideFiring(
   const next = nextFireTime(compiled, Math.max(now, due[due.length - 1] ?? now))?.at ?? null;
   return {
     context,
+    cadence,
     compiled,
     toTick,
     advance: {
@@ -333,6 +345,7 @@ export async function tickOnce(
     fireTime,
     trigger,
     now,
+    dispatchAt: null,
     fireTimes: new FireTimesCache().around(compiled, schedule, fireTime),
     tenantLeft: tenantLeft(tenant.daily_agent_budget, spent),
   });
@@ -343,6 +356,8 @@ interface TickInputs {
   readonly fireTime: number;
   readonly trigger: TickTrigger;
   readonly now: number;
+  /** When the tick's runs may start: a jittered fire time; null for at once. */
+  readonly dispatchAt: number | null;
   readonly fireTimes: readonly number[];
   readonly tenantLeft: number | null;
 }
@@ -413,6 +428,7 @@ function buildTick(
       lease_until: null,
       fence: 0,
       after_run_id: run.afterRunId,
+      dispatch_at: failed ? null : inputs.dispatchAt,
       created_at: now,
       updated_at: now,
     } as const;
@@ -443,8 +459,11 @@ function buildTick(
         fire_time: fireTime,
         per_tick_budget: plan.perTick,
         tenant_left: inputs.tenantLeft,
-        // A catch-up tick's runs get the whole deadline from now, not from their old fire time.
-        deadline_at: Math.max(fireTime, now) + schedule.tick_deadline_minutes * MS_PER_MINUTE,
+        // A catch-up tick's runs get the whole deadline from now, not from their old fire time,
+        // and a jittered tick's from when its runs may start.
+        deadline_at:
+          Math.max(inputs.dispatchAt ?? fireTime, now) +
+          schedule.tick_deadline_minutes * MS_PER_MINUTE,
         outcome: plan.runs.length === 0 ? 'skipped' : null,
         ended_at: plan.runs.length === 0 ? now : null,
         created_at: now,
@@ -463,6 +482,17 @@ function buildTick(
       cancelRunIds: plan.runs.flatMap((run) => (run.cancelRunId === null ? [] : [run.cancelRunId])),
     },
   };
+}
+
+/**
+ * An on-time tick's dispatch: its fire time plus the schedule's stable jitter (SPEC section 2),
+ * kept below the gap to the next fire time; null when the cadence has no jitter.
+ */
+function jitteredDispatch(firing: Firing, at: number): number | null {
+  const seconds = firing.cadence.jitter_seconds;
+  if (!(seconds > 0)) return null;
+  const next = nextFireTime(firing.compiled, at)?.at;
+  return at + jitterDelayMs(firing.context.schedule.id, at, seconds, next);
 }
 
 /**

@@ -16,7 +16,10 @@ export interface ClaimRequest {
   readonly limit: number;
 }
 
-/** Claims up to `limit` queued runs, oldest first; a buffered run waits until its predecessor ended. */
+/**
+ * Claims up to `limit` queued runs, oldest first; a buffered run waits until its predecessor
+ * ended, and a jittered one until its dispatch time.
+ */
 export async function claimRuns(database: Database, request: ClaimRequest): Promise<StoredRun[]> {
   const { workerId, now, leaseMs, limit } = request;
   const claimed = await database.write(async (trx) => {
@@ -26,6 +29,9 @@ export async function claimRuns(database: Database, request: ClaimRequest): Prom
           .selectFrom('runs')
           .select('runs.id')
           .where('runs.status', '=', 'queued')
+          .where((eb) =>
+            eb.or([eb('runs.dispatch_at', 'is', null), eb('runs.dispatch_at', '<=', now)]),
+          )
           .where((eb) =>
             eb.or([
               eb('runs.after_run_id', 'is', null),
@@ -69,6 +75,17 @@ export async function claimRuns(database: Database, request: ClaimRequest): Prom
     );
   });
   return claimed.sort((a, b) => a.queued_at - b.queued_at || (a.id < b.id ? -1 : 1));
+}
+
+/** When the earliest queued run held back for its dispatch time becomes claimable, if any. */
+export async function nextDispatchAt(database: Database, now: number): Promise<number | null> {
+  const row = await database.db
+    .selectFrom('runs')
+    .select((eb) => eb.fn.min('dispatch_at').as('at'))
+    .where('status', '=', 'queued')
+    .where('dispatch_at', '>', now)
+    .executeTakeFirst();
+  return row?.at ?? null;
 }
 
 export interface LeaseHolder {

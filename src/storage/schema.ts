@@ -178,6 +178,8 @@ export interface RunTable {
   /** Fencing token: bumped on every claim, so a stale worker's writes match no row. */
   fence: number;
   after_run_id: string | null;
+  /** Not claimed before this instant (a jittered tick's runs); null: at once. */
+  dispatch_at: Millis | null;
   created_at: Millis;
   updated_at: Millis;
 }

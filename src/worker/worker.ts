@@ -2,7 +2,12 @@
 // slots free up; recovers runs whose lease expired; on stop, lets in-flight runs finish within a
 // grace period and gives the rest back to the queue (SPEC section 4).
 import type { Database } from '../storage/database.ts';
-import { claimRuns, recoverExpiredLeases, releaseRun } from '../storage/run-store.ts';
+import {
+  claimRuns,
+  nextDispatchAt,
+  recoverExpiredLeases,
+  releaseRun,
+} from '../storage/run-store.ts';
 import type { Executor } from './executor.ts';
 import { executeRun, type RunnerDeps, type RunResult } from './run-runner.ts';
 
@@ -102,8 +107,11 @@ export class Worker {
       await recoverExpiredLeases(database, this.lastRecovery);
     }
     const free = concurrency - this.inFlight.size;
+    let idle = free > 0;
     if (free > 0) {
-      for (const run of await claimRuns(database, { workerId, now: now(), leaseMs, limit: free })) {
+      const claimed = await claimRuns(database, { workerId, now: now(), leaseMs, limit: free });
+      idle = claimed.length < free;
+      for (const run of claimed) {
         const done = executeRun(this.runnerDeps(), run)
           .then((result) => this.options.onRunEnded?.(result))
           .catch((error: unknown) => this.options.onError?.(error))
@@ -114,8 +122,12 @@ export class Worker {
         this.inFlight.set(run.id, { fence: run.fence, done });
       }
     }
+    // With slots left free, wait for the next poll or a jittered run's dispatch time, whichever
+    // comes first; with every slot busy, a run that ends looks again anyway.
+    const dispatch = idle ? await nextDispatchAt(database, now()) : null;
+    const delay = dispatch === null ? pollMs : Math.min(pollMs, Math.max(0, dispatch - now()));
     this.timer?.cancel();
-    if (!this.stopped) this.timer = this.options.timer(pollMs, () => void this.poll());
+    if (!this.stopped) this.timer = this.options.timer(delay, () => void this.poll());
   }
 
   private runnerDeps(): RunnerDeps {

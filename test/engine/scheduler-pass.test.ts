@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
 import { formatInstant, parseInstant } from '../../src/core/instant.ts';
+import { jitterDelayMs } from '../../src/core/jitter.ts';
 import { runSchedulerPass } from '../../src/engine/scheduler-pass.ts';
 import { endTicks } from '../../src/engine/tick-ender.ts';
 import type { Database } from '../../src/storage/database.ts';
@@ -86,6 +87,31 @@ describeEachDatabase('scheduler pass', (fresh) => {
       new Set(['2027-01-05T09:00:00Z']),
     );
     expect(await runSchedulerPass(deps(database), fire + 2_000)).toMatchObject({ ticks: 0 });
+  });
+
+  it('holds a jittered tick’s runs back by the schedule’s stable delay, and its deadline with them', async () => {
+    current = await fresh();
+    const { database } = current;
+    const fire = at('2027-01-04T09:00:00Z');
+    const { schedule } = await seedEngineSchedule(database.db, {
+      cadence: { type: 'calendar', frequency: 'daily', times: ['09:00'], jitter_seconds: 900 },
+      createdAt: at('2027-01-01T00:00:00Z'),
+      nextFireAt: fire,
+    });
+    await runSchedulerPass(deps(database), fire);
+    const delay = jitterDelayMs(schedule, fire, 900, fire + 24 * 60 * MINUTE);
+    expect(delay).toBeGreaterThanOrEqual(0);
+    expect(delay).toBeLessThan(900_000);
+    const run = await database.db
+      .selectFrom('runs')
+      .select(['dispatch_at', 'scheduled_for'])
+      .executeTakeFirstOrThrow();
+    expect(run).toEqual({ dispatch_at: fire + delay, scheduled_for: fire });
+    const tick = await database.db
+      .selectFrom('ticks')
+      .select('deadline_at')
+      .executeTakeFirstOrThrow();
+    expect(tick.deadline_at).toBe(fire + delay + 60 * MINUTE);
   });
 
   it('ticks the rest of a batch when one schedule in it cannot be read, and reports that one', async () => {

@@ -6,6 +6,7 @@ import {
   claimRuns,
   finishRun,
   heartbeat,
+  nextDispatchAt,
   recoverExpiredLeases,
 } from '../../src/storage/run-store.ts';
 import { describeEachDatabase, type TestDatabase } from './databases.ts';
@@ -55,6 +56,22 @@ describeEachDatabase('run store', (fresh) => {
     expect(
       await claimRuns(database, { workerId: 'w3', now: T0 + 300, leaseMs: LEASE, limit: 5 }),
     ).toEqual([]);
+  });
+
+  it('holds a run back until its dispatch time, and says when that is', async () => {
+    const { database, rows } = await queued(2);
+    await database.db
+      .updateTable('runs')
+      .set({ dispatch_at: T0 + 5_000 })
+      .where('id', '=', rows[0]!.id)
+      .execute();
+    const claim = (now: number) =>
+      claimRuns(database, { workerId: 'w', now, leaseMs: LEASE, limit: 5 });
+    expect((await claim(T0 + 100)).map((r) => r.id)).toEqual([rows[1]!.id]);
+    expect(await nextDispatchAt(database, T0 + 100)).toBe(T0 + 5_000);
+    expect(await claim(T0 + 4_999)).toEqual([]);
+    expect((await claim(T0 + 5_000)).map((r) => r.id)).toEqual([rows[0]!.id]);
+    expect(await nextDispatchAt(database, T0 + 5_000)).toBeNull();
   });
 
   it('never hands one run to two workers claiming at the same time', async () => {
