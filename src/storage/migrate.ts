@@ -7,7 +7,7 @@ import type { Database, Dialect } from './database.ts';
 import { initial } from './migrations/0001-initial.ts';
 import { scheduleClaims } from './migrations/0002-schedule-claims.ts';
 import { outboundOrigins } from './migrations/0003-outbound-origins.ts';
-import { runDispatch } from './migrations/0004-run-dispatch.ts';
+import { runDispatch } from './migrations/0007-run-dispatch.ts';
 
 export type MigrationSet = Readonly<Record<string, (dialect: Dialect) => Migration>>;
 
@@ -15,7 +15,7 @@ export const MIGRATIONS: MigrationSet = {
   '0001-initial': initial,
   '0002-schedule-claims': scheduleClaims,
   '0003-outbound-origins': outboundOrigins,
-  '0004-run-dispatch': runDispatch,
+  '0007-run-dispatch': runDispatch,
 };
 
 export interface MigrationOutcome {
