@@ -44,10 +44,17 @@ function convert(found: z.core.$ZodIssue): ValidationIssue[] {
       return found.keys.map((key) =>
         issue(pointer(field, key), 'field_not_allowed', `Unknown field "${key}".`),
       );
-    case 'invalid_type':
-      return 'input' in found && found.input === undefined
-        ? [issue(field, 'required', `${lastSegment(found.path)} is required.`)]
-        : [issue(field, 'invalid_type', found.message)];
+    case 'invalid_type': {
+      const input = (found as { input?: unknown }).input;
+      // Zod leaves `input` out when it was undefined: a missing field (or a missing body,
+      // which Fastify passes on as null).
+      if (input === undefined || (input === null && found.path.length === 0))
+        return [issue(field, 'required', `${lastSegment(found.path)} is required.`)];
+      // A number of the right type but not an integer is a bad value, not a bad type.
+      if (typeof input === 'number' && Number.isFinite(input))
+        return [issue(field, 'invalid_value', found.message)];
+      return [issue(field, 'invalid_type', found.message)];
+    }
     case 'custom': {
       const params = (found.params ?? {}) as { code?: unknown; field?: unknown };
       const code: ErrorCode =
