@@ -7,6 +7,7 @@ import type { ValidationIssue } from '../core/validation-issue.ts';
 import { issue, pointer } from '../core/validation-issue.ts';
 import { ApiError, describeIssues } from './problem.ts';
 
+/** Objects and arrays nested in one another, the outermost included. */
 export const MAX_DEPTH = 32;
 const MAX_REPORTED = 20;
 
