@@ -1,9 +1,10 @@
 // PostgreSQL for several replicas. BIGINT columns hold epoch milliseconds, which fit a double
 // exactly, so they are read as numbers; `schema` isolates a test run's tables.
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type DatabaseIntrospector } from 'kysely';
 import type { Database } from '../database.ts';
 import type { Schema } from '../schema.ts';
+import { CurrentSchemaIntrospector } from './current-schema-introspector.ts';
 
 const INT8_OID = 20;
 
@@ -50,7 +51,7 @@ export function openPostgres({
   });
   // An idle connection the server dropped must not take the process down; the pool replaces it.
   pool.on('error', (error) => onIdleError(error));
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({ dialect: new CurrentSchemaDialect({ pool }) });
   return {
     db,
     dialect: 'postgres',
@@ -59,4 +60,11 @@ export function openPostgres({
     write: (work) => db.transaction().execute(work),
     close: () => db.destroy(),
   };
+}
+
+/** PostgreSQL whose introspection (the migrator's "do my tables exist?") sees its own schema only. */
+class CurrentSchemaDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
 }
