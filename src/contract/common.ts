@@ -13,6 +13,16 @@ export const Timestamps = {
   updated_at: Instant,
 };
 
+/** Headers of a POST that creates: a retry with the same key replays the first answer. */
+export const IdempotencyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('Same key and body: the first answer is replayed; another body: 409.'),
+});
+
 /** Path parameters: a malformed id is answered like a missing one (404). */
 export const IdParams = z.object({ id: Id }).strict();
 

@@ -1,7 +1,7 @@
 // POST /api/v1/schedules/preview: the summary and next fire times of an unsaved cadence.
 import { z } from 'zod';
 import { parseCadence } from '../core/cadence-parse.ts';
-import { parseInstant } from '../core/instant.ts';
+import { isSupportedInstant, parseInstant } from '../core/instant.ts';
 import { issue } from '../core/validation-issue.ts';
 import { addCoreIssues, JsonObject } from './common.ts';
 import { NextRun } from './schedules.ts';
@@ -17,9 +17,13 @@ export const PreviewRequest = z
   .strict()
   .superRefine((value, ctx) => {
     const from = value.from === undefined ? Date.now() : parseInstant(value.from);
-    if (from === undefined) {
+    if (from === undefined || !isSupportedInstant(from)) {
       addCoreIssues(ctx, [
-        issue('/from', 'invalid_instant', 'from must be an ISO-8601 instant with Z or an offset.'),
+        issue(
+          '/from',
+          'invalid_instant',
+          'from must be an ISO-8601 instant with Z or an offset, between 1900 and 2699.',
+        ),
       ]);
       return;
     }

@@ -2,6 +2,7 @@
 // optional hook that tells the scheduler its schedules changed. main.ts supplies all of them.
 import type { ApiStores } from './ports.ts';
 import type { Authenticator } from './principal.ts';
+import type { RateLimits } from './rate-limit.ts';
 
 export interface ApiDeps {
   readonly stores: ApiStores;
@@ -11,4 +12,6 @@ export interface ApiDeps {
   readonly newId: () => string;
   /** Called after a schedule's cadence, enabled state or items change (wakes the scheduler). */
   readonly onSchedulesChanged?: () => void;
+  /** Per client and per tenant; default DEFAULT_RATE_LIMITS. */
+  readonly rateLimits?: RateLimits;
 }

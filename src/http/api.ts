@@ -8,6 +8,7 @@ import { registerErrorHandler } from './error-handler.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerJsonBody } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
+import { DEFAULT_RATE_LIMITS, registerRateLimits } from './rate-limit.ts';
 import { validatorCompiler } from './request-validation.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -28,6 +29,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       await api.register(
         async (v1) => {
           registerAuthentication(v1, deps.authenticate);
+          registerRateLimits(v1, deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.now);
           registerIdempotency(v1, deps.stores.idempotency, deps.now);
           await v1.register(projectRoutes, deps);
           await v1.register(registryRoutes('agents'), deps);

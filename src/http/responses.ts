@@ -11,6 +11,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   409: 'Conflict',
   413: 'Body too large',
   415: 'Not application/json',
+  429: 'Too many requests; see Retry-After',
   503: 'Database unreachable; see Retry-After',
 };
 
@@ -32,4 +33,4 @@ export function problems<S extends number>(...statuses: S[]) {
 export const NoContent = z.undefined().describe('Deleted');
 
 /** Problems any /api/v1 route may answer with. */
-export const COMMON = [401, 503] as const;
+export const COMMON = [401, 429, 503] as const;

@@ -5,6 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/http/app.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import type { Principal } from '../../src/http/principal.ts';
+import type { RateLimits } from '../../src/http/rate-limit.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { apiStores } from '../../src/storage/api-stores.ts';
 import { uuidv7 } from '../../src/storage/new-id.ts';
@@ -36,7 +37,10 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function apiHarness(database: Database): Promise<ApiHarness> {
+export async function apiHarness(
+  database: Database,
+  options: { readonly rateLimits?: RateLimits } = {},
+): Promise<ApiHarness> {
   let now = T0;
   let wakes = 0;
   const tokens = testTokens();
@@ -66,6 +70,7 @@ export async function apiHarness(database: Database): Promise<ApiHarness> {
       authenticate: tokens.authenticate,
       newId: () => uuidv7(now),
       onSchedulesChanged: () => void wakes++,
+      ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     },
   });
   await app.ready();

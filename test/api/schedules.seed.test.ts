@@ -393,6 +393,12 @@ describeEachDatabase('schedules as the seed has them', (fresh) => {
     });
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json().errors[0].field).toBe('/count');
+    const farOff = await api.alice.request('POST', '/api/v1/schedules/preview', {
+      cadence: { type: 'cron', expression: '@daily' },
+      from: '9999-01-01T00:00:00Z',
+    });
+    expect(farOff.statusCode).toBe(400);
+    expect(farOff.json().errors[0]).toMatchObject({ field: '/from', code: 'invalid_instant' });
     const invalid = await api.alice.request('POST', '/api/v1/schedules/preview', {
       cadence: { type: 'calendar', frequency: 'daily', times: ['9am'] },
     });

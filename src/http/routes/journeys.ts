@@ -1,6 +1,6 @@
 // /api/v1/journeys: one user journey exercised by one agent of the same project.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { IdParams, page, ProjectPageQuery } from '../../contract/common.ts';
+import { IdParams, page, ProjectPageQuery, IdempotencyHeaders } from '../../contract/common.ts';
 import { Journey, JourneyCreate, JourneyUpdate } from '../../contract/journeys.ts';
 import { issue } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
@@ -47,6 +47,7 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
     {
       config: { idempotent: true },
       schema: {
+        headers: IdempotencyHeaders,
         tags,
         summary: 'Create a journey',
         body: JourneyCreate,

@@ -1,6 +1,6 @@
 // /api/v1/projects: folders of work inside the caller's tenant.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { IdParams, page, PageQuery } from '../../contract/common.ts';
+import { IdParams, page, PageQuery, IdempotencyHeaders } from '../../contract/common.ts';
 import { Project, ProjectCreate, ProjectUpdate } from '../../contract/projects.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { principalOf } from '../authentication.ts';
@@ -36,6 +36,7 @@ export const projectRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
     {
       config: { idempotent: true },
       schema: {
+        headers: IdempotencyHeaders,
         tags,
         summary: 'Create a project',
         body: ProjectCreate,

@@ -1,7 +1,7 @@
 // /api/v1/agents and /api/v1/tools: the project's registry. Both share one shape and one set of
 // routes, told apart by kind lists and table.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { IdParams, page, ProjectPageQuery } from '../../contract/common.ts';
+import { IdParams, page, ProjectPageQuery, IdempotencyHeaders } from '../../contract/common.ts';
 import {
   Agent,
   AgentCreate,
@@ -56,6 +56,7 @@ export const registryRoutes =
       {
         config: { idempotent: true },
         schema: {
+          headers: IdempotencyHeaders,
           tags,
           summary: `Register an ${noun}`,
           body: create,

@@ -1,7 +1,7 @@
 // /api/v1/schedules/{id}/items: journeys and test plans on a schedule (seed: exactly one target,
 // of the schedule's project, once per schedule; the answer is shaped by the item's kind).
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { IdParams as ScheduleParams } from '../../contract/common.ts';
+import { IdParams as ScheduleParams, IdempotencyHeaders } from '../../contract/common.ts';
 import { ItemCreate, ItemParams, ItemUpdate, ScheduleItem } from '../../contract/schedule-items.ts';
 import { issue } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
@@ -20,6 +20,7 @@ export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps,
     {
       config: { idempotent: true },
       schema: {
+        headers: IdempotencyHeaders,
         tags,
         summary: 'Add a user journey or test plan to a schedule',
         params: ScheduleParams,

@@ -2,7 +2,7 @@
 // with SPEC section 2's cadences. The cadence is resolved by the core against this server's clock,
 // and next_fire_at is recomputed whenever the cadence or the enabled state changes.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { IdParams, page } from '../../contract/common.ts';
+import { IdParams, page, IdempotencyHeaders } from '../../contract/common.ts';
 import { Preview, PreviewRequest } from '../../contract/schedule-preview.ts';
 import {
   Schedule,
@@ -52,6 +52,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
     {
       config: { idempotent: true },
       schema: {
+        headers: IdempotencyHeaders,
         tags,
         summary: 'Create a schedule',
         body: ScheduleCreate,

@@ -1,6 +1,6 @@
 // /api/v1/test-plans: a named, ordered list of the project's journeys.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { IdParams, page, ProjectPageQuery } from '../../contract/common.ts';
+import { IdParams, page, ProjectPageQuery, IdempotencyHeaders } from '../../contract/common.ts';
 import { TestPlan, TestPlanCreate, TestPlanUpdate } from '../../contract/journeys.ts';
 import { issue, pointer } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
@@ -54,6 +54,7 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
     {
       config: { idempotent: true },
       schema: {
+        headers: IdempotencyHeaders,
         tags,
         summary: 'Create a test plan',
         body: TestPlanCreate,
