@@ -32,8 +32,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       disableRequestLogging: (request) => OPS_PATHS.has(request.url.split('?')[0] ?? ''),
     }),
     bodyLimit: 1_048_576,
-    // Request ids in logs and problem details; never trust a client-sent one.
-    requestIdHeader: false,
   });
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

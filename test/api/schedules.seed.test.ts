@@ -263,6 +263,25 @@ describeEachDatabase('schedules as the seed has them', (fresh) => {
     expect(api.wakes()).toBe(4);
   });
 
+  it('replays a schedule create retried with the same Idempotency-Key instead of creating another', async () => {
+    const key = { 'idempotency-key': 'nightly-1' };
+    const body = { project_id: shop.project.id, name: 'Nightly' };
+    const first = await api.alice.request('POST', '/api/v1/schedules', body, key);
+    api.setNow(T0 + 5_000);
+    const again = await api.alice.request('POST', '/api/v1/schedules', body, key);
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    expect((await api.alice.request('GET', '/api/v1/schedules')).json().data).toHaveLength(1);
+    const changed = await api.alice.request(
+      'POST',
+      '/api/v1/schedules',
+      { ...body, name: 'x' },
+      key,
+    );
+    expect(changed.statusCode).toBe(409);
+    expect(changed.json().code).toBe('idempotency_key_reused');
+  });
+
   it('DELETE /api/v1/schedules/{id} → 204, then 404', async () => {
     const schedule = (await create()).json();
     const response = await api.alice.request('DELETE', `/api/v1/schedules/${schedule.id}`);
