@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   invalid_argument: validation('A command-line argument is missing, unknown or out of range.'),
   invalid_characters: validation('A string holds a NUL character or a lone surrogate.'),
   too_deep: validation('A JSON body nests deeper than the API accepts.'),
+  invalid_url: validation('Not an absolute http(s) URL without credentials.'),
   invalid_cursor: validation('A pagination cursor that Rota did not issue, or was altered.'),
   not_in_project: validation('A referenced id is not in this project (or not visible to you).'),
   duplicate_item: validation('The schedule already has an item for this target.'),

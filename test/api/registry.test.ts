@@ -97,6 +97,29 @@ describeEachDatabase('the registry API', (fresh) => {
     );
   });
 
+  it('checks each kind’s configuration: known built-ins, http(s) URLs without credentials', async () => {
+    const { project, agent } = await seedProject(api.alice);
+    const register = (body: object) =>
+      api.alice.request('POST', '/api/v1/agents', { project_id: project.id, name: 'a', ...body });
+    const fileUrl = await register({ kind: 'http', config: { url: 'file:///etc/passwd' } });
+    expect(fileUrl.statusCode).toBe(400);
+    expect(fileUrl.json().errors).toEqual([
+      expect.objectContaining({ field: '/config/url', code: 'invalid_url' }),
+    ]);
+    const unknown = await register({ kind: 'builtin', config: { builtin: 'shell' } });
+    expect(unknown.json().errors[0]).toMatchObject({
+      field: '/config/builtin',
+      code: 'invalid_value',
+    });
+    // A private address is allowed here: the outbound guard decides at call time (ADR 11).
+    expect(
+      (await register({ kind: 'http', config: { url: 'http://10.0.0.5:8080/run' } })).statusCode,
+    ).toBe(201);
+    const toHttp = await api.alice.request('PATCH', `/api/v1/agents/${agent.id}`, { kind: 'http' });
+    expect(toHttp.statusCode).toBe(400);
+    expect(toHttp.json().errors[0]).toMatchObject({ field: '/config/url', code: 'required' });
+  });
+
   it('refuses a journey whose agent is not in its project with 400 not_in_project', async () => {
     const { project, agent } = await seedProject(api.alice);
     const other = await seedProject(api.alice, 'Other');

@@ -10,6 +10,7 @@ import {
   ToolCreate,
   ToolUpdate,
 } from '../../contract/registry.ts';
+import { checkCalleeConfig } from '../../core/callee-config.ts';
 import { issue } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { principalOf } from '../authentication.ts';
@@ -20,15 +21,15 @@ import { COMMON, NoContent, problems } from '../responses.ts';
 import { calleeView } from '../views.ts';
 
 const SHAPES = {
-  agents: { create: AgentCreate, update: AgentUpdate, read: Agent, noun: 'agent' },
-  tools: { create: ToolCreate, update: ToolUpdate, read: Tool, noun: 'tool' },
+  agents: { create: AgentCreate, update: AgentUpdate, read: Agent, noun: 'agent', role: 'agent' },
+  tools: { create: ToolCreate, update: ToolUpdate, read: Tool, noun: 'tool', role: 'tool' },
 } as const;
 
 export const registryRoutes =
   (table: 'agents' | 'tools'): FastifyPluginCallbackZod<ApiDeps> =>
   (app, deps, done) => {
     const store: CalleePort = deps.stores[table];
-    const { create, update, read, noun } = SHAPES[table];
+    const { create, update, read, noun, role } = SHAPES[table];
     const tags = [table];
     type Kind = (typeof read)['_zod']['output']['kind'];
     const view = (record: Parameters<typeof calleeView>[0]) => calleeView<Kind>(record);
@@ -117,6 +118,14 @@ export const registryRoutes =
       },
       async (request) => {
         const { tenantId } = principalOf(request);
+        const { kind, config } = request.body;
+        if (kind !== undefined || config !== undefined) {
+          // A new kind or configuration is checked against the other half as stored.
+          const current = await store.get(tenantId, request.params.id);
+          if (current === undefined) throw notFound(noun);
+          const problems = checkCalleeConfig(role, kind ?? current.kind, config ?? current.config);
+          if (problems.length > 0) throw invalid(problems);
+        }
         const updated = await store.update(tenantId, request.params.id, request.body, deps.now());
         if (updated === undefined) throw notFound(noun);
         return view(updated);
