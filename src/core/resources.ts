@@ -1,6 +1,8 @@
 // The resources the API manages, as the stores hand them over: ids, JSON already parsed,
 // instants as epoch milliseconds. Types only; the HTTP layer turns them into the contract's shapes.
 import type { Cadence } from './cadence.ts';
+import type { CatchUpPolicy } from './catch-up.ts';
+import type { OverlapPolicy } from './overlap-policy.ts';
 
 type Json = Record<string, unknown>;
 
@@ -63,15 +65,23 @@ export interface ScheduleItemRecord {
   readonly updated_at: number;
 }
 
+/** Email digest settings (SPEC section 8). */
+export interface DigestSettings {
+  readonly enabled: boolean;
+  readonly recipients: readonly string[];
+  readonly send: 'always' | 'on_failure';
+  readonly min_severity: 'critical' | 'high' | 'medium' | 'low' | 'info' | null;
+}
+
 /** The settings of a schedule that an API client writes. */
 export interface ScheduleSettings {
   readonly name: string;
   readonly cadence: Cadence;
   readonly coverage_window_hours: number;
   readonly daily_budget: number | null;
-  readonly digest_config: Json | null;
-  readonly overlap_policy: string;
-  readonly catchup_policy: string;
+  readonly digest_config: DigestSettings | null;
+  readonly overlap_policy: OverlapPolicy;
+  readonly catchup_policy: CatchUpPolicy;
   readonly catchup_window_hours: number;
   readonly tick_deadline_minutes: number;
   readonly pause_after_failures: number | null;

@@ -32,9 +32,12 @@ export async function scheduleView(
     anchor_time: cadence.type === 'interval' ? cadence.anchor_time : null,
     coverage_window_hours: schedule.coverage_window_hours,
     daily_budget: schedule.daily_budget,
-    digest_config: schedule.digest_config as never,
-    overlap_policy: schedule.overlap_policy as never,
-    catchup_policy: schedule.catchup_policy as never,
+    digest_config:
+      schedule.digest_config === null
+        ? null
+        : { ...schedule.digest_config, recipients: [...schedule.digest_config.recipients] },
+    overlap_policy: schedule.overlap_policy,
+    catchup_policy: schedule.catchup_policy,
     catchup_window_hours: schedule.catchup_window_hours,
     tick_deadline_minutes: schedule.tick_deadline_minutes,
     pause_after_failures: schedule.pause_after_failures,

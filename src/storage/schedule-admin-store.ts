@@ -2,7 +2,10 @@
 // live in schedule-store.ts; this file only creates, reads, changes and deletes.
 import type { Selectable } from 'kysely';
 import type { Cadence } from '../core/cadence.ts';
+import type { CatchUpPolicy } from '../core/catch-up.ts';
+import type { OverlapPolicy } from '../core/overlap-policy.ts';
 import type {
+  DigestSettings,
   PageRequest,
   ScheduleActivity,
   ScheduleItemRecord,
@@ -31,9 +34,10 @@ const scheduleFromRow = (row: Selectable<ScheduleTable>): ScheduleRecord => ({
   cadence: JSON.parse(row.cadence) as Cadence,
   coverage_window_hours: row.coverage_window_hours,
   daily_budget: row.daily_budget,
-  digest_config: parseNullableObject(row.digest_config),
-  overlap_policy: row.overlap_policy,
-  catchup_policy: row.catchup_policy,
+  // Written only through the API's validated shapes.
+  digest_config: parseNullableObject(row.digest_config) as DigestSettings | null,
+  overlap_policy: row.overlap_policy as OverlapPolicy,
+  catchup_policy: row.catchup_policy as CatchUpPolicy,
   catchup_window_hours: row.catchup_window_hours,
   tick_deadline_minutes: row.tick_deadline_minutes,
   pause_after_failures: row.pause_after_failures,

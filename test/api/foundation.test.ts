@@ -1,13 +1,17 @@
 // The HTTP foundation: problem+json for every kind of failure, authentication, the OpenAPI
 // document and its committed copy, and 503 while the database is unreachable.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { buildApp } from '../../src/http/app.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import { openApiDocument } from '../../src/http/openapi-document.ts';
 import { apiStores } from '../../src/storage/api-stores.ts';
+import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { openPostgres } from '../../src/storage/postgres/postgres-database.ts';
+import { openSqlite } from '../../src/storage/sqlite/sqlite-database.ts';
 import { uuidv7 } from '../../src/storage/new-id.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { apiHarness, T0, type ApiHarness } from './api-harness.ts';
@@ -94,6 +98,25 @@ describeEachDatabase('the API foundation', (fresh) => {
     const docs = await api.app.inject({ method: 'GET', url: '/api/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-type']).toContain('text/html');
+  });
+});
+
+describe('a closed SQLite database', () => {
+  it('is answered with 503 and Retry-After, not a 500', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rota-api-'));
+    const database = openSqlite({ path: join(dir, 'rota.db') });
+    await migrateToLatest(database);
+    const api = await apiHarness(database);
+    try {
+      await database.close();
+      const response = await api.alice.request('GET', '/api/v1/projects');
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json().code).toBe('dependency_unavailable');
+    } finally {
+      await api.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
