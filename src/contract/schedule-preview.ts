@@ -3,14 +3,15 @@ import { z } from 'zod';
 import { parseCadence } from '../core/cadence-parse.ts';
 import { isSupportedInstant, parseInstant } from '../core/instant.ts';
 import { issue } from '../core/validation-issue.ts';
-import { addCoreIssues, JsonObject } from './common.ts';
+import { Cadence, CadenceInput } from './cadence.ts';
+import { addCoreIssues } from './common.ts';
 import { NextRun } from './schedules.ts';
 
 export const MAX_PREVIEW_COUNT = 100;
 
 export const PreviewRequest = z
   .object({
-    cadence: JsonObject.describe('The cadence, as a schedule takes it.'),
+    cadence: CadenceInput,
     from: z.string().optional().describe('Preview after this instant (default: now).'),
     count: z.int().min(1).max(MAX_PREVIEW_COUNT).default(5),
   })
@@ -38,7 +39,7 @@ export const PreviewRequest = z
 
 export const Preview = z
   .object({
-    cadence: JsonObject.describe('The normalised cadence.'),
+    cadence: Cadence,
     summary: z.string(),
     next_runs: z.array(NextRun),
   })

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { CatchUpPolicy, DEFAULT_CATCHUP_WINDOW_HOURS } from '../core/catch-up.ts';
 import { DEFAULT_OVERLAP_POLICY, OverlapPolicy } from '../core/overlap-policy.ts';
 import { resolveScheduleCadence } from '../core/schedule-cadence.ts';
-import { addCoreIssues, Id, Instant, JsonObject, Name, Timestamps } from './common.ts';
+import { Cadence, CadenceInput } from './cadence.ts';
+import { addCoreIssues, Id, Instant, Name, Timestamps } from './common.ts';
 import { ScheduleItem } from './schedule-items.ts';
 
 export const DEFAULT_COVERAGE_WINDOW_HOURS = 120;
@@ -23,13 +24,9 @@ export const DigestConfig = z
   .strict()
   .meta({ id: 'DigestConfig', description: 'Email digest settings; null disables digests.' });
 
-const CadenceObject = JsonObject.describe(
-  'A cadence (SPEC section 2): { type: calendar | interval | cron, …, timezone, dst_policy }.',
-);
-
 /** The seed's top-level cadence fields: with no `cadence` they mean an interval cadence. */
 const shorthand = {
-  cadence: CadenceObject.optional(),
+  cadence: CadenceInput.optional(),
   tick_interval_hours: z.int().describe('Hours between ticks, 1…8760 (default: 24).').optional(),
   run_days: z
     .array(z.int())
@@ -108,7 +105,7 @@ export const Schedule = z
     id: Id,
     project_id: Id,
     name: z.string(),
-    cadence: CadenceObject.describe('The normalised cadence, with its resolved origin.'),
+    cadence: Cadence,
     timezone: z.string(),
     tick_interval_hours: z.int().nullable().describe('null for a calendar or cron cadence.'),
     run_days: z.array(z.int()).describe('ISO weekdays on which the schedule can fire.'),

@@ -5,7 +5,7 @@ import { previewNormalised } from '../core/cadence-preview.ts';
 import { MS_PER_DAY } from '../core/civil-date.ts';
 import type { ScheduleRecord } from '../core/resources.ts';
 import type { SchedulePort } from './ports.ts';
-import { iso, isoOrNull, itemView } from './views.ts';
+import { cadenceView, iso, isoOrNull, itemView } from './views.ts';
 
 export const NEXT_RUNS_SHOWN = 5;
 
@@ -25,7 +25,7 @@ export async function scheduleView(
     id: schedule.id,
     project_id: schedule.project_id,
     name: schedule.name,
-    cadence: cadence as unknown as Record<string, unknown>,
+    cadence: cadenceView(cadence),
     timezone: cadence.timezone,
     tick_interval_hours: cadence.type === 'interval' ? cadence.tick_interval_hours : null,
     run_days: cadenceRunDays(cadence, Math.floor(now / MS_PER_DAY)),

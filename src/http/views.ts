@@ -1,4 +1,5 @@
 // Stored records rendered as the contract's response shapes: instants as ISO strings.
+import type { Cadence } from '../core/cadence.ts';
 import { formatInstant } from '../core/instant.ts';
 import type {
   CalleeRecord,
@@ -60,3 +61,36 @@ export const itemView = (i: ScheduleItemRecord) => ({
   last_run_at: isoOrNull(i.last_run_at),
   ...stamps(i),
 });
+
+/** A cadence with its lists copied: the core's are read-only. */
+export function cadenceView(cadence: Cadence) {
+  const options = {
+    timezone: cadence.timezone,
+    dst_policy: { ...cadence.dst_policy },
+    start_at: cadence.start_at,
+    end_at: cadence.end_at,
+    jitter_seconds: cadence.jitter_seconds,
+  };
+  switch (cadence.type) {
+    case 'calendar':
+      return {
+        type: cadence.type,
+        frequency: cadence.frequency,
+        times: [...cadence.times],
+        ...(cadence.days_of_week && { days_of_week: [...cadence.days_of_week] }),
+        ...(cadence.days_of_month && { days_of_month: [...cadence.days_of_month] }),
+        ...options,
+      };
+    case 'interval':
+      return {
+        type: cadence.type,
+        tick_interval_hours: cadence.tick_interval_hours,
+        run_days: [...cadence.run_days],
+        anchor_time: cadence.anchor_time,
+        origin_date: cadence.origin_date,
+        ...options,
+      };
+    case 'cron':
+      return { type: cadence.type, expression: cadence.expression, ...options };
+  }
+}

@@ -26,6 +26,7 @@ import { pageOf, pageRequest } from '../pagination.ts';
 import { invalid, notFound } from '../problem.ts';
 import { COMMON, NoContent, problems } from '../responses.ts';
 import { scheduleView } from '../schedule-view.ts';
+import { cadenceView } from '../views.ts';
 
 const tags = ['schedules'];
 
@@ -124,7 +125,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         throw invalid(preview.errors.map((e) => ({ ...e, field: `/cadence${e.field}` })));
       const { summary, next_runs } = preview.value;
       return {
-        cadence: preview.value.cadence as unknown as Record<string, unknown>,
+        cadence: cadenceView(preview.value.cadence),
         summary,
         next_runs: next_runs.map((run) => ({ ...run })),
       };
