@@ -75,6 +75,59 @@ describeEachDatabase('tenancy in the API', (fresh) => {
     expect(after.name).toBe('s');
   });
 
+  it('guards every route of the OpenAPI document: 401 without a token, 404 for another tenant’s ids', async () => {
+    const shop = await seedProject(api.alice);
+    const tool = (
+      await api.alice.request('POST', '/api/v1/tools', {
+        project_id: shop.project.id,
+        name: 't',
+        kind: 'builtin',
+        config: { builtin: 'transform' },
+      })
+    ).json();
+    const schedule = (
+      await api.alice.request('POST', '/api/v1/schedules', {
+        project_id: shop.project.id,
+        name: 's',
+      })
+    ).json();
+    const item = (
+      await api.alice.request('POST', `/api/v1/schedules/${schedule.id}/items`, {
+        journey_id: shop.browse.id,
+      })
+    ).json();
+    const ids: Record<string, string> = {
+      projects: shop.project.id,
+      agents: shop.agent.id,
+      tools: tool.id,
+      journeys: shop.browse.id,
+      'test-plans': shop.plan.id,
+      schedules: schedule.id,
+    };
+    const document = (await api.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const paths = Object.entries(document.paths as Record<string, Record<string, unknown>>).filter(
+      ([path]) => path.startsWith('/api/v1/'),
+    );
+    expect(paths.length).toBeGreaterThanOrEqual(15);
+    for (const [path, operations] of paths) {
+      for (const method of Object.keys(operations).map((m) => m.toUpperCase())) {
+        const resource = path.split('/')[3] ?? '';
+        const url = path.replace('{id}', ids[resource] ?? '').replace('{itemId}', item.id);
+        const anonymous = await api.app.inject({ method: method as 'GET', url, payload: {} });
+        expect(anonymous.statusCode, `${method} ${path} without a token`).toBe(401);
+        if (!path.includes('{id}')) continue;
+        const body =
+          method === 'POST'
+            ? { journey_id: shop.checkout.id }
+            : method === 'PATCH'
+              ? {}
+              : undefined;
+        const foreign = await api.bob.request(method as 'GET', url, body);
+        expect(foreign.statusCode, `${method} ${path} by another tenant`).toBe(404);
+      }
+    }
+  });
+
   it('treats references to another tenant’s objects as not in the project', async () => {
     const shop = await seedProject(api.alice);
     const mine = (await api.bob.request('POST', '/api/v1/projects', { name: 'Bob' })).json();
