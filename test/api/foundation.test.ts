@@ -124,6 +124,16 @@ describe('docs/openapi.json', () => {
   it('is what npm run docs:openapi generates from the contract', async () => {
     expect(readFileSync('docs/openapi.json', 'utf8')).toBe(await openApiDocument());
   });
+
+  it('names every operation once, for generated clients', () => {
+    const document = JSON.parse(readFileSync('docs/openapi.json', 'utf8'));
+    const operations = Object.values(
+      document.paths as Record<string, Record<string, { operationId?: string }>>,
+    ).flatMap((p) => Object.values(p));
+    const ids = operations.map((o) => o.operationId);
+    expect(ids.every((id) => typeof id === 'string')).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
 });
 
 describe('an unreachable database', () => {

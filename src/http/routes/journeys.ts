@@ -29,6 +29,7 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
     {
       schema: {
         tags,
+        operationId: 'listJourneys',
         summary: 'List journeys',
         querystring: ProjectPageQuery,
         response: { 200: page(Journey), ...problems(400, ...COMMON) },
@@ -49,6 +50,7 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
       schema: {
         headers: IdempotencyHeaders,
         tags,
+        operationId: 'createJourney',
         summary: 'Create a journey',
         body: JourneyCreate,
         response: { 201: Journey, ...problems(400, 409, ...COMMON) },
@@ -81,6 +83,7 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
     {
       schema: {
         tags,
+        operationId: 'getJourney',
         summary: 'Read a journey',
         params: IdParams,
         response: { 200: Journey, ...problems(404, ...COMMON) },
@@ -98,6 +101,7 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
     {
       schema: {
         tags,
+        operationId: 'updateJourney',
         summary: 'Change a journey',
         params: IdParams,
         body: JourneyUpdate,
@@ -121,6 +125,7 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
     {
       schema: {
         tags,
+        operationId: 'deleteJourney',
         summary: 'Delete a journey',
         params: IdParams,
         response: { 204: NoContent, ...problems(404, 409, ...COMMON) },

@@ -19,6 +19,7 @@ export const projectRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
     {
       schema: {
         tags,
+        operationId: 'listProjects',
         summary: 'List projects',
         querystring: PageQuery,
         response: { 200: page(Project), ...problems(400, ...COMMON) },
@@ -38,6 +39,7 @@ export const projectRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
       schema: {
         headers: IdempotencyHeaders,
         tags,
+        operationId: 'createProject',
         summary: 'Create a project',
         body: ProjectCreate,
         response: { 201: Project, ...problems(400, 409, ...COMMON) },
@@ -62,6 +64,7 @@ export const projectRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
     {
       schema: {
         tags,
+        operationId: 'getProject',
         summary: 'Read a project',
         params: IdParams,
         response: { 200: Project, ...problems(404, ...COMMON) },
@@ -79,6 +82,7 @@ export const projectRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
     {
       schema: {
         tags,
+        operationId: 'updateProject',
         summary: 'Rename a project',
         params: IdParams,
         body: ProjectUpdate,
@@ -98,6 +102,7 @@ export const projectRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
     {
       schema: {
         tags,
+        operationId: 'deleteProject',
         summary: 'Delete a project and everything in it',
         params: IdParams,
         response: { 204: NoContent, ...problems(404, ...COMMON) },

@@ -31,6 +31,8 @@ export const registryRoutes =
     const store: CalleePort = deps.stores[table];
     const { create, update, read, noun, role } = SHAPES[table];
     const tags = [table];
+    const Table = table === 'agents' ? 'Agents' : 'Tools';
+    const Noun = table === 'agents' ? 'Agent' : 'Tool';
     type Kind = (typeof read)['_zod']['output']['kind'];
     const view = (record: Parameters<typeof calleeView>[0]) => calleeView<Kind>(record);
 
@@ -39,6 +41,7 @@ export const registryRoutes =
       {
         schema: {
           tags,
+          operationId: `list${Table}`,
           summary: `List ${table}`,
           querystring: ProjectPageQuery,
           response: { 200: page(read), ...problems(400, ...COMMON) },
@@ -59,6 +62,7 @@ export const registryRoutes =
         schema: {
           headers: IdempotencyHeaders,
           tags,
+          operationId: `create${Noun}`,
           summary: `Register an ${noun}`,
           body: create,
           response: { 201: read, ...problems(400, 409, ...COMMON) },
@@ -93,6 +97,7 @@ export const registryRoutes =
       {
         schema: {
           tags,
+          operationId: `get${Noun}`,
           summary: `Read an ${noun}`,
           params: IdParams,
           response: { 200: read, ...problems(404, ...COMMON) },
@@ -110,6 +115,7 @@ export const registryRoutes =
       {
         schema: {
           tags,
+          operationId: `update${Noun}`,
           summary: `Change an ${noun} (its version grows when its behaviour changes)`,
           params: IdParams,
           body: update,
@@ -137,6 +143,7 @@ export const registryRoutes =
       {
         schema: {
           tags,
+          operationId: `delete${Noun}`,
           summary: `Delete an ${noun}`,
           params: IdParams,
           response: { 204: NoContent, ...problems(404, 409, ...COMMON) },

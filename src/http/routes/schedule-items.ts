@@ -22,6 +22,7 @@ export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps,
       schema: {
         headers: IdempotencyHeaders,
         tags,
+        operationId: 'addScheduleItem',
         summary: 'Add a user journey or test plan to a schedule',
         params: ScheduleParams,
         body: ItemCreate,
@@ -72,6 +73,7 @@ export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps,
     {
       schema: {
         tags,
+        operationId: 'updateScheduleItem',
         summary: 'Change an item’s priority, parameters or enabled state',
         params: ItemParams,
         body: ItemUpdate,
@@ -92,6 +94,7 @@ export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps,
     {
       schema: {
         tags,
+        operationId: 'deleteScheduleItem',
         summary: 'Remove a user journey or test plan item from a schedule',
         params: ItemParams,
         response: { 204: NoContent, ...problems(404, ...COMMON) },

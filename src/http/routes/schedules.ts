@@ -55,6 +55,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
       schema: {
         headers: IdempotencyHeaders,
         tags,
+        operationId: 'createSchedule',
         summary: 'Create a schedule',
         body: ScheduleCreate,
         response: { 201: Schedule, ...problems(400, 409, ...COMMON) },
@@ -92,6 +93,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
     {
       schema: {
         tags,
+        operationId: 'listSchedules',
         summary: 'List schedules',
         querystring: ScheduleListQuery,
         response: { 200: page(Schedule), ...problems(400, ...COMMON) },
@@ -111,6 +113,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
     {
       schema: {
         tags,
+        operationId: 'previewSchedule',
         summary: 'Preview an unsaved cadence: summary and next fire times',
         body: PreviewRequest,
         response: { 200: Preview, ...problems(400, ...COMMON) },
@@ -137,6 +140,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
     {
       schema: {
         tags,
+        operationId: 'getSchedule',
         summary: 'Read a schedule',
         params: IdParams,
         response: { 200: Schedule, ...problems(404, ...COMMON) },
@@ -155,6 +159,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
     {
       schema: {
         tags,
+        operationId: 'updateSchedule',
         summary: 'Update a schedule (digest_config: null disables the digest)',
         params: IdParams,
         body: ScheduleUpdate,
@@ -195,6 +200,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
     {
       schema: {
         tags,
+        operationId: 'deleteSchedule',
         summary: 'Delete schedule',
         params: IdParams,
         response: { 204: NoContent, ...problems(404, ...COMMON) },

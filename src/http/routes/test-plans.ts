@@ -36,6 +36,7 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
     {
       schema: {
         tags,
+        operationId: 'listTestPlans',
         summary: 'List test plans',
         querystring: ProjectPageQuery,
         response: { 200: page(TestPlan), ...problems(400, ...COMMON) },
@@ -56,6 +57,7 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
       schema: {
         headers: IdempotencyHeaders,
         tags,
+        operationId: 'createTestPlan',
         summary: 'Create a test plan',
         body: TestPlanCreate,
         response: { 201: TestPlan, ...problems(400, 409, ...COMMON) },
@@ -86,6 +88,7 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
     {
       schema: {
         tags,
+        operationId: 'getTestPlan',
         summary: 'Read a test plan',
         params: IdParams,
         response: { 200: TestPlan, ...problems(404, ...COMMON) },
@@ -103,6 +106,7 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
     {
       schema: {
         tags,
+        operationId: 'updateTestPlan',
         summary: 'Change a test plan',
         params: IdParams,
         body: TestPlanUpdate,
@@ -126,6 +130,7 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
     {
       schema: {
         tags,
+        operationId: 'deleteTestPlan',
         summary: 'Delete a test plan',
         params: IdParams,
         response: { 204: NoContent, ...problems(404, ...COMMON) },
