@@ -5,6 +5,7 @@ export const ErrorKind = {
   validation: 'validation',
   run: 'run',
   invariant: 'invariant',
+  request: 'request',
 } as const;
 export type ErrorKind = (typeof ErrorKind)[keyof typeof ErrorKind];
 
@@ -13,12 +14,20 @@ interface CodeInfo {
   readonly summary: string;
   /** Whether retrying the same operation unchanged can succeed (runs only). */
   readonly retryable: boolean;
+  /** The HTTP status the API answers with (request errors only; validation is always 400). */
+  readonly status?: number;
 }
 
 const validation = (summary: string): CodeInfo => ({
   kind: 'validation',
   summary,
   retryable: false,
+});
+const request = (status: number, summary: string): CodeInfo => ({
+  kind: 'request',
+  summary,
+  retryable: status === 503 || status === 429,
+  status,
 });
 const run = (summary: string, retryable = false): CodeInfo => ({ kind: 'run', summary, retryable });
 
@@ -39,6 +48,23 @@ export const ERROR_CODES = {
   schedule_never_fires: validation('The cadence has no fire time within the next 10 years.'),
   invalid_json: validation('A body or argument is not valid JSON.'),
   invalid_argument: validation('A command-line argument is missing, unknown or out of range.'),
+  invalid_characters: validation('A string holds a NUL character or a lone surrogate.'),
+  too_deep: validation('A JSON body nests deeper than the API accepts.'),
+  invalid_url: validation('Not an absolute http(s) URL without credentials.'),
+  invalid_cursor: validation('A pagination cursor that Rota did not issue, or was altered.'),
+  not_in_project: validation('A referenced id is not in this project (or not visible to you).'),
+  duplicate_item: validation('The schedule already has an item for this target.'),
+  one_target_required: validation('Exactly one of `journey_id` and `test_plan_id` is required.'),
+  // Request errors (SPEC section 6): the API answers each with its own status.
+  not_found: request(404, 'No such resource, or it belongs to another tenant.'),
+  unauthenticated: request(401, 'No credentials, or credentials that do not verify.'),
+  forbidden: request(403, 'The caller lacks the role this operation needs.'),
+  payload_too_large: request(413, 'The request body is larger than the API accepts.'),
+  unsupported_media_type: request(415, 'The request body is not `application/json`.'),
+  idempotency_key_reused: request(409, 'An `Idempotency-Key` was reused with a different request.'),
+  resource_in_use: request(409, 'The resource is still referenced and cannot be deleted.'),
+  rate_limited: request(429, 'Too many requests from this client or tenant; see `Retry-After`.'),
+  dependency_unavailable: request(503, 'The database is unreachable; retry after `Retry-After`.'),
   // Run failures (SPEC section 4).
   schema_mismatch: run('The target no longer validates against its agents and tools.'),
   invalid_parameters: run('Runtime parameters do not match the target’s inputs.'),

@@ -1,7 +1,9 @@
-// The HTTP server. This issue brings the operational endpoints every role serves: /healthz (the
-// process is alive), /readyz (it can do its job: the database answers and its roles started) and
-// /metrics (Prometheus). The API issue adds /api and /oauth here.
+// The HTTP server: the operational endpoints every role serves (/healthz: the process is alive;
+// /readyz: it can do its job, the database answers and its roles started; /metrics: Prometheus)
+// and, when given its dependencies, the REST API under /api (api.ts).
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ApiDeps } from './api-deps.ts';
+import { registerApi } from './api.ts';
 import { registerDemoSite } from './demo-site.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -16,6 +18,8 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly readiness: () => Promise<Readiness>;
   readonly now: () => number;
+  /** The REST API's stores, authenticator and hooks; without them only the endpoints above run. */
+  readonly api?: Omit<ApiDeps, 'now'>;
 }
 
 const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -41,5 +45,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return reply.type(deps.metrics.registry.contentType).send(text);
   });
   registerDemoSite(app, deps.now);
+  if (deps.api !== undefined) registerApi(app, { ...deps.api, now: deps.now });
   return app;
 }

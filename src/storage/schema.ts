@@ -233,6 +233,19 @@ export interface OutboundOriginTable {
   created_at: Millis;
 }
 
+// The REST API (migration 0006).
+
+/** The first answer to a request with an `Idempotency-Key`, replayed to its retries. */
+export interface IdempotencyKeyTable {
+  tenant_id: string;
+  key: string;
+  /** Method, path and a digest of the body: what makes a retry "the same request". */
+  fingerprint: string;
+  status: number;
+  body: Json;
+  created_at: Millis;
+}
+
 export interface Schema {
   tenants: TenantTable;
   projects: ProjectTable;
@@ -252,4 +265,5 @@ export interface Schema {
   findings: FindingTable;
   locks: LockTable;
   outbound_origins: OutboundOriginTable;
+  idempotency_keys: IdempotencyKeyTable;
 }

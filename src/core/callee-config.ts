@@ -1,0 +1,68 @@
+// What each kind of agent or tool needs in its `config` (SPEC section 5), checked when it is
+// registered or changed so that a typo fails at the API rather than at 3 a.m. in a run. Where the
+// URL points is the outbound guard's business at call time (private hosts may be allowed).
+import { isObject } from './field-reader.ts';
+import { issue, pointer, type ValidationIssue } from './validation-issue.ts';
+
+export type CalleeRole = 'agent' | 'tool';
+
+/** The built-in agents and tools this build has (src/worker/executors/registry.ts). */
+export const BUILTINS: Readonly<Record<CalleeRole, readonly string[]>> = {
+  agent: ['http_journey'],
+  tool: ['http_check', 'transform'],
+};
+
+export function checkCalleeConfig(
+  role: CalleeRole,
+  kind: string,
+  config: Readonly<Record<string, unknown>>,
+): ValidationIssue[] {
+  switch (kind) {
+    case 'builtin': {
+      const name = config.builtin;
+      if (typeof name === 'string' && BUILTINS[role].includes(name)) return [];
+      return [
+        issue(
+          '/config/builtin',
+          name === undefined ? 'required' : 'invalid_value',
+          `A built-in ${role} is one of ${BUILTINS[role].map((b) => `"${b}"`).join(', ')}.`,
+        ),
+      ];
+    }
+    case 'http':
+    case 'mcp':
+      return [...checkUrl(config.url, '/config/url', true), ...checkHeaders(config.headers)];
+    case 'openai':
+      return checkUrl(config.base_url, '/config/base_url', false);
+    default:
+      return [];
+  }
+}
+
+function checkUrl(value: unknown, field: string, required: boolean): ValidationIssue[] {
+  if (value === undefined || value === null)
+    return required ? [issue(field, 'required', `${field.slice(8)} is required.`)] : [];
+  if (typeof value !== 'string') return [issue(field, 'invalid_type', 'A URL is a string.')];
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return [issue(field, 'invalid_url', 'Not an absolute URL.')];
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return [issue(field, 'invalid_url', `Only http and https URLs, not ${url.protocol}.`)];
+  if (url.username !== '' || url.password !== '')
+    return [issue(field, 'invalid_url', 'Put credentials in headers, not in the URL.')];
+  return [];
+}
+
+function checkHeaders(value: unknown): ValidationIssue[] {
+  if (value === undefined || value === null) return [];
+  if (!isObject(value))
+    return [issue('/config/headers', 'invalid_type', 'headers is an object of names to strings.')];
+  return Object.entries(value).flatMap(([name, v]) =>
+    typeof v === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && !/[\r\n]/.test(v)
+      ? []
+      : [issue(pointer('/config/headers', name), 'invalid_value', 'Not a valid header.')],
+  );
+}

@@ -1,0 +1,17 @@
+// What the REST API is built from: stores, the authenticator, the clock and id source, and an
+// optional hook that tells the scheduler its schedules changed. main.ts supplies all of them.
+import type { ApiStores } from './ports.ts';
+import type { Authenticator } from './principal.ts';
+import type { RateLimits } from './rate-limit.ts';
+
+export interface ApiDeps {
+  readonly stores: ApiStores;
+  readonly authenticate: Authenticator;
+  readonly now: () => number;
+  /** New UUIDs (time-ordered, so lists page in creation order). */
+  readonly newId: () => string;
+  /** Called after a schedule's cadence, enabled state or items change (wakes the scheduler). */
+  readonly onSchedulesChanged?: () => void;
+  /** Per client and per tenant; default DEFAULT_RATE_LIMITS. */
+  readonly rateLimits?: RateLimits;
+}

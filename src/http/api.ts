@@ -1,0 +1,47 @@
+// The REST API under /api: one encapsulated plugin with its own JSON body parser, zod validation,
+// problem+json errors and OpenAPI document; /api/v1 adds authentication and idempotency.
+import type { FastifyInstance } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import type { ApiDeps } from './api-deps.ts';
+import { registerAuthentication } from './authentication.ts';
+import { registerErrorHandler } from './error-handler.ts';
+import { registerIdempotency } from './idempotency.ts';
+import { registerJsonBody } from './json-body.ts';
+import { registerOpenApi } from './openapi.ts';
+import { DEFAULT_RATE_LIMITS, registerRateLimits } from './rate-limit.ts';
+import { validatorCompiler } from './request-validation.ts';
+import { journeyRoutes } from './routes/journeys.ts';
+import { projectRoutes } from './routes/projects.ts';
+import { registryRoutes } from './routes/registry.ts';
+import { scheduleItemRoutes } from './routes/schedule-items.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
+import { testPlanRoutes } from './routes/test-plans.ts';
+
+export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
+  // Plugins load when the server starts (ready or listen), in registration order.
+  void app.register(
+    async (api) => {
+      api.setValidatorCompiler(validatorCompiler);
+      api.setSerializerCompiler(serializerCompiler);
+      registerJsonBody(api);
+      registerErrorHandler(api, deps.stores.isUnavailable);
+      await registerOpenApi(api);
+      await api.register(
+        async (v1) => {
+          registerAuthentication(v1, deps.authenticate);
+          registerRateLimits(v1, deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.now);
+          registerIdempotency(v1, deps.stores.idempotency, deps.now);
+          await v1.register(projectRoutes, deps);
+          await v1.register(registryRoutes('agents'), deps);
+          await v1.register(registryRoutes('tools'), deps);
+          await v1.register(journeyRoutes, deps);
+          await v1.register(testPlanRoutes, deps);
+          await v1.register(scheduleRoutes, deps);
+          await v1.register(scheduleItemRoutes, deps);
+        },
+        { prefix: '/v1' },
+      );
+    },
+    { prefix: '/api' },
+  );
+}

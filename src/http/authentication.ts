@@ -1,0 +1,39 @@
+// Every /api/v1 request carries a bearer credential; the Authenticator handed in turns it into a
+// Principal or refuses it (401 + WWW-Authenticate). Routes read the tenant from the principal only.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Authenticator, Principal } from './principal.ts';
+import { ApiError } from './problem.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export function registerAuthentication(app: FastifyInstance, authenticate: Authenticator): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    const principal = await authenticate(request.headers.authorization);
+    if (principal === null)
+      throw new ApiError(401, 'unauthenticated', 'Send a valid bearer token in Authorization.', {
+        headers: { 'www-authenticate': 'Bearer' },
+      });
+    request.principal = principal;
+  });
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (request.principal === null)
+    throw new ApiError(401, 'unauthenticated', 'Send a valid bearer token in Authorization.', {
+      headers: { 'www-authenticate': 'Bearer' },
+    });
+  return request.principal;
+}
+
+/** For admin-only routes (clients, users, the tenant's settings): 403 for members. */
+export function requireAdmin(request: FastifyRequest): Principal {
+  const principal = principalOf(request);
+  if (principal.role !== 'admin')
+    throw new ApiError(403, 'forbidden', 'Only a tenant admin may do this.');
+  return principal;
+}

@@ -1,0 +1,95 @@
+// What the API needs from storage, declared here by its user (ARCHITECTURE habit 2); main.ts
+// hands in the real stores (storage/api-stores.ts). Every method takes the caller's tenant.
+import type {
+  CalleeRecord,
+  IdempotentResponse,
+  JourneyRecord,
+  PageRequest,
+  ProjectRecord,
+  ScheduleActivity,
+  ScheduleItemRecord,
+  ScheduleRecord,
+  ScheduleSettings,
+  TestPlanRecord,
+} from '../core/resources.ts';
+
+type Patch<T> = { readonly [K in keyof T]?: T[K] | undefined };
+type ProjectFilter = { readonly projectId?: string | undefined };
+type Removal = 'deleted' | 'missing' | 'in_use';
+
+interface Resources<R, P> {
+  list(tenantId: string, filter: ProjectFilter, page: PageRequest): Promise<R[]>;
+  get(tenantId: string, id: string): Promise<R | undefined>;
+  create(tenantId: string, record: R): Promise<void>;
+  update(tenantId: string, id: string, patch: P, now: number): Promise<R | undefined>;
+  idsInProject(tenantId: string, projectId: string, ids: readonly string[]): Promise<Set<string>>;
+}
+
+export interface ProjectPort {
+  list(tenantId: string, page: PageRequest): Promise<ProjectRecord[]>;
+  get(tenantId: string, id: string): Promise<ProjectRecord | undefined>;
+  create(tenantId: string, record: ProjectRecord): Promise<void>;
+  update(
+    tenantId: string,
+    id: string,
+    patch: Patch<{ name: string }>,
+    now: number,
+  ): Promise<ProjectRecord | undefined>;
+  remove(tenantId: string, id: string): Promise<boolean>;
+}
+
+export type CalleePort = Resources<
+  CalleeRecord,
+  Patch<Omit<CalleeRecord, 'id' | 'project_id' | 'version' | 'created_at' | 'updated_at'>>
+> & { remove(tenantId: string, id: string): Promise<Removal> };
+
+export type JourneyPort = Resources<
+  JourneyRecord,
+  Patch<Pick<JourneyRecord, 'name' | 'description' | 'agent_id' | 'inputs'>>
+> & { remove(tenantId: string, id: string): Promise<Removal> };
+
+export type TestPlanPort = Resources<
+  TestPlanRecord,
+  Patch<Pick<TestPlanRecord, 'name' | 'journey_ids'>>
+> & { remove(tenantId: string, id: string): Promise<boolean> };
+
+export interface SchedulePort {
+  list(tenantId: string, filter: ProjectFilter, page: PageRequest): Promise<ScheduleRecord[]>;
+  get(tenantId: string, id: string): Promise<ScheduleRecord | undefined>;
+  create(tenantId: string, record: ScheduleRecord): Promise<void>;
+  update(
+    tenantId: string,
+    id: string,
+    change: Partial<ScheduleSettings> & { readonly next_fire_at: number | null },
+    now: number,
+  ): Promise<ScheduleRecord | undefined>;
+  remove(tenantId: string, id: string): Promise<boolean>;
+  activity(tenantId: string, scheduleId: string): Promise<ScheduleActivity>;
+  items(tenantId: string, scheduleId: string): Promise<ScheduleItemRecord[]>;
+  addItem(tenantId: string, item: ScheduleItemRecord): Promise<'added' | 'duplicate'>;
+  updateItem(
+    tenantId: string,
+    scheduleId: string,
+    itemId: string,
+    patch: Patch<Pick<ScheduleItemRecord, 'priority' | 'parameters' | 'enabled'>>,
+    now: number,
+  ): Promise<ScheduleItemRecord | undefined>;
+  removeItem(tenantId: string, scheduleId: string, itemId: string): Promise<boolean>;
+}
+
+export interface IdempotencyPort {
+  find(tenantId: string, key: string): Promise<IdempotentResponse | undefined>;
+  save(tenantId: string, response: IdempotentResponse): Promise<void>;
+}
+
+export interface ApiStores {
+  readonly projects: ProjectPort;
+  readonly agents: CalleePort;
+  readonly tools: CalleePort;
+  readonly journeys: JourneyPort;
+  readonly testPlans: TestPlanPort;
+  readonly schedules: SchedulePort;
+  readonly idempotency: IdempotencyPort;
+  /** Whether an error means the database is unreachable (answered 503 + Retry-After). */
+  readonly isUnavailable: (error: unknown) => boolean;
+}

@@ -1,0 +1,111 @@
+// /api/v1/schedules/{id}/items: journeys and test plans on a schedule (seed: exactly one target,
+// of the schedule's project, once per schedule; the answer is shaped by the item's kind).
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { IdParams as ScheduleParams, IdempotencyHeaders } from '../../contract/common.ts';
+import { ItemCreate, ItemParams, ItemUpdate, ScheduleItem } from '../../contract/schedule-items.ts';
+import { issue } from '../../core/validation-issue.ts';
+import type { ApiDeps } from '../api-deps.ts';
+import { principalOf } from '../authentication.ts';
+import { invalid, notFound } from '../problem.ts';
+import { COMMON, NoContent, problems } from '../responses.ts';
+import { itemView } from '../views.ts';
+
+const tags = ['schedules'];
+
+export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) => {
+  const store = deps.stores.schedules;
+
+  app.post(
+    '/schedules/:id/items',
+    {
+      config: { idempotent: true },
+      schema: {
+        headers: IdempotencyHeaders,
+        tags,
+        operationId: 'addScheduleItem',
+        summary: 'Add a user journey or test plan to a schedule',
+        params: ScheduleParams,
+        body: ItemCreate,
+        response: { 201: ScheduleItem, ...problems(400, 404, 409, ...COMMON) },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId } = principalOf(request);
+      const schedule = await store.get(tenantId, request.params.id);
+      if (schedule === undefined) throw notFound('schedule');
+      const body = request.body;
+      const [kind, targetId, field] =
+        body.journey_id !== undefined
+          ? (['journey', body.journey_id, '/journey_id'] as const)
+          : (['test_plan', body.test_plan_id as string, '/test_plan_id'] as const);
+      const targets = kind === 'journey' ? deps.stores.journeys : deps.stores.testPlans;
+      const found = await targets.idsInProject(tenantId, schedule.project_id, [targetId]);
+      if (!found.has(targetId))
+        throw invalid([
+          issue(
+            field,
+            'not_in_project',
+            `No ${kind.replace('_', ' ')} with this id in the schedule's project.`,
+          ),
+        ]);
+      const now = deps.now();
+      const item = {
+        id: deps.newId(),
+        schedule_id: schedule.id,
+        target_kind: kind,
+        target_id: targetId,
+        priority: body.priority,
+        parameters: body.parameters,
+        enabled: body.enabled,
+        last_run_at: null,
+        created_at: now,
+        updated_at: now,
+      };
+      if ((await store.addItem(tenantId, item)) === 'duplicate')
+        throw invalid([issue(field, 'duplicate_item', 'The schedule already has this target.')]);
+      deps.onSchedulesChanged?.();
+      return reply.code(201).send(itemView(item));
+    },
+  );
+
+  app.patch(
+    '/schedules/:id/items/:itemId',
+    {
+      schema: {
+        tags,
+        operationId: 'updateScheduleItem',
+        summary: 'Change an item’s priority, parameters or enabled state',
+        params: ItemParams,
+        body: ItemUpdate,
+        response: { 200: ScheduleItem, ...problems(400, 404, ...COMMON) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      const { id, itemId } = request.params;
+      const updated = await store.updateItem(tenantId, id, itemId, request.body, deps.now());
+      if (updated === undefined) throw notFound('item');
+      return itemView(updated);
+    },
+  );
+
+  app.delete(
+    '/schedules/:id/items/:itemId',
+    {
+      schema: {
+        tags,
+        operationId: 'deleteScheduleItem',
+        summary: 'Remove a user journey or test plan item from a schedule',
+        params: ItemParams,
+        response: { 204: NoContent, ...problems(404, ...COMMON) },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId } = principalOf(request);
+      const { id, itemId } = request.params;
+      if (!(await store.removeItem(tenantId, id, itemId))) throw notFound('item');
+      return reply.code(204).send();
+    },
+  );
+  done();
+};

@@ -1,0 +1,217 @@
+// /api/v1/schedules, exactly as the second seed has them (defaults, PATCH → 200, DELETE → 204),
+// with SPEC section 2's cadences. The cadence is resolved by the core against this server's clock,
+// and next_fire_at is recomputed whenever the cadence or the enabled state changes.
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { IdParams, page, IdempotencyHeaders } from '../../contract/common.ts';
+import { Preview, PreviewRequest } from '../../contract/schedule-preview.ts';
+import {
+  Schedule,
+  ScheduleCreate,
+  ScheduleListQuery,
+  ScheduleUpdate,
+} from '../../contract/schedules.ts';
+import type { Cadence } from '../../core/cadence.ts';
+import { previewCadence } from '../../core/cadence-preview.ts';
+import { parseInstant } from '../../core/instant.ts';
+import { compileCadence, nextFireTime } from '../../core/next-fire-times.ts';
+import {
+  resolveScheduleCadence,
+  SHORTHAND_FIELDS,
+  updateScheduleCadence,
+} from '../../core/schedule-cadence.ts';
+import { issue } from '../../core/validation-issue.ts';
+import type { ApiDeps } from '../api-deps.ts';
+import { principalOf } from '../authentication.ts';
+import { pageOf, pageRequest } from '../pagination.ts';
+import { invalid, notFound } from '../problem.ts';
+import { COMMON, NoContent, problems } from '../responses.ts';
+import { scheduleView } from '../schedule-view.ts';
+import { cadenceView } from '../views.ts';
+
+const tags = ['schedules'];
+
+type CadenceField = 'cadence' | 'tick_interval_hours' | 'run_days' | 'anchor_time' | 'timezone';
+
+/** The body's settings: the cadence fields are resolved into `cadence` separately. */
+function withoutCadenceFields<T extends Partial<Record<CadenceField, unknown>>>(
+  body: T,
+): Omit<T, CadenceField> {
+  const settings: Partial<T> = { ...body };
+  for (const key of ['cadence', ...SHORTHAND_FIELDS] as CadenceField[]) delete settings[key];
+  return settings as Omit<T, CadenceField>;
+}
+
+const nextFireAt = (cadence: Cadence, enabled: boolean, now: number): number | null =>
+  enabled ? (nextFireTime(compileCadence(cadence), now)?.at ?? null) : null;
+
+export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) => {
+  const store = deps.stores.schedules;
+  const changed = () => deps.onSchedulesChanged?.();
+
+  app.post(
+    '/schedules',
+    {
+      config: { idempotent: true },
+      schema: {
+        headers: IdempotencyHeaders,
+        tags,
+        operationId: 'createSchedule',
+        summary: 'Create a schedule',
+        body: ScheduleCreate,
+        response: { 201: Schedule, ...problems(400, 409, ...COMMON) },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const { tenantId } = principal;
+      const now = deps.now();
+      const { project_id, ...settings } = withoutCadenceFields(request.body);
+      if ((await deps.stores.projects.get(tenantId, project_id)) === undefined)
+        throw invalid([issue('/project_id', 'not_in_project', 'No project with this id.')]);
+      const cadence = resolveScheduleCadence(request.body, now);
+      if (!cadence.ok) throw invalid(cadence.errors);
+      const schedule = {
+        ...settings,
+        id: deps.newId(),
+        project_id,
+        cadence: cadence.value,
+        owner_kind: principal.kind,
+        owner_id: principal.subject,
+        next_fire_at: nextFireAt(cadence.value, settings.enabled, now),
+        last_tick_at: null,
+        created_at: now,
+        updated_at: now,
+      };
+      await store.create(tenantId, schedule);
+      changed();
+      return reply.code(201).send(await scheduleView(schedule, store, tenantId, now));
+    },
+  );
+
+  app.get(
+    '/schedules',
+    {
+      schema: {
+        tags,
+        operationId: 'listSchedules',
+        summary: 'List schedules',
+        querystring: ScheduleListQuery,
+        response: { 200: page(Schedule), ...problems(400, ...COMMON) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      const now = deps.now();
+      const p = pageRequest(request.query);
+      const rows = await store.list(tenantId, { projectId: request.query.project_id }, p);
+      return pageOf(rows, p, (row) => scheduleView(row, store, tenantId, now));
+    },
+  );
+
+  app.post(
+    '/schedules/preview',
+    {
+      schema: {
+        tags,
+        operationId: 'previewSchedule',
+        summary: 'Preview an unsaved cadence: summary and next fire times',
+        body: PreviewRequest,
+        response: { 200: Preview, ...problems(400, ...COMMON) },
+      },
+    },
+    (request) => {
+      principalOf(request);
+      const { cadence, from, count } = request.body;
+      const start = from === undefined ? deps.now() : (parseInstant(from) as number);
+      const preview = previewCadence(cadence, start, count);
+      if (!preview.ok)
+        throw invalid(preview.errors.map((e) => ({ ...e, field: `/cadence${e.field}` })));
+      const { summary, next_runs } = preview.value;
+      return {
+        cadence: cadenceView(preview.value.cadence),
+        summary,
+        next_runs: next_runs.map((run) => ({ ...run })),
+      };
+    },
+  );
+
+  app.get(
+    '/schedules/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'getSchedule',
+        summary: 'Read a schedule',
+        params: IdParams,
+        response: { 200: Schedule, ...problems(404, ...COMMON) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      const found = await store.get(tenantId, request.params.id);
+      if (found === undefined) throw notFound('schedule');
+      return scheduleView(found, store, tenantId, deps.now());
+    },
+  );
+
+  app.patch(
+    '/schedules/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'updateSchedule',
+        summary: 'Update a schedule (digest_config: null disables the digest)',
+        params: IdParams,
+        body: ScheduleUpdate,
+        response: { 200: Schedule, ...problems(400, 404, ...COMMON) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      const now = deps.now();
+      const current = await store.get(tenantId, request.params.id);
+      if (current === undefined) throw notFound('schedule');
+      const settings = withoutCadenceFields(request.body);
+      const cadence = updateScheduleCadence(current.cadence, request.body, now);
+      if (cadence !== undefined && !cadence.ok) throw invalid(cadence.errors);
+      const enabled = settings.enabled ?? current.enabled;
+      const rearm = cadence !== undefined || enabled !== current.enabled;
+      const updated = await store.update(
+        tenantId,
+        current.id,
+        {
+          ...settings,
+          ...(cadence === undefined ? {} : { cadence: cadence.value }),
+          // Resuming starts from the next fire time after now, never from the missed ones.
+          next_fire_at: rearm
+            ? nextFireAt(cadence?.value ?? current.cadence, enabled, now)
+            : current.next_fire_at,
+        },
+        now,
+      );
+      if (updated === undefined) throw notFound('schedule');
+      if (rearm) changed();
+      return scheduleView(updated, store, tenantId, now);
+    },
+  );
+
+  app.delete(
+    '/schedules/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'deleteSchedule',
+        summary: 'Delete schedule',
+        params: IdParams,
+        response: { 204: NoContent, ...problems(404, ...COMMON) },
+      },
+    },
+    async (request, reply) => {
+      if (!(await store.remove(principalOf(request).tenantId, request.params.id)))
+        throw notFound('schedule');
+      changed();
+      return reply.code(204).send();
+    },
+  );
+  done();
+};

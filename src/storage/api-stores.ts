@@ -1,0 +1,22 @@
+// Every store the REST API uses, over one database: what main.ts hands to the HTTP layer.
+import type { Database } from './database.ts';
+import { isDatabaseUnavailable } from './database-unavailable.ts';
+import { idempotencyStore } from './idempotency-store.ts';
+import { journeyStore } from './journey-store.ts';
+import { projectStore } from './project-store.ts';
+import { registryStore } from './registry-store.ts';
+import { scheduleAdminStore } from './schedule-admin-store.ts';
+import { testPlanStore } from './test-plan-store.ts';
+
+export function apiStores(database: Database) {
+  return {
+    projects: projectStore(database),
+    agents: registryStore(database, 'agents'),
+    tools: registryStore(database, 'tools'),
+    journeys: journeyStore(database),
+    testPlans: testPlanStore(database),
+    schedules: scheduleAdminStore(database),
+    idempotency: idempotencyStore(database),
+    isUnavailable: isDatabaseUnavailable,
+  };
+}

@@ -1,0 +1,122 @@
+// Journeys, scoped by tenant. A journey names the agent that exercises it (same project).
+import type { Selectable } from 'kysely';
+import type { JourneyRecord, PageRequest } from '../core/resources.ts';
+import type { Database } from './database.ts';
+import { parseObject, toJson } from './json-column.ts';
+import type { JourneyTable } from './schema.ts';
+
+export interface JourneyPatch {
+  readonly name?: string | undefined;
+  readonly description?: string | null | undefined;
+  readonly agent_id?: string | undefined;
+  readonly inputs?: Record<string, unknown> | undefined;
+}
+
+const fromRow = (row: Selectable<JourneyTable>): JourneyRecord => ({
+  id: row.id,
+  project_id: row.project_id,
+  name: row.name,
+  description: row.description,
+  agent_id: row.agent_id,
+  inputs: parseObject(row.inputs),
+  created_at: row.created_at,
+  updated_at: row.updated_at,
+});
+
+export function journeyStore(database: Database) {
+  const { db } = database;
+  const select = (tenantId: string) =>
+    db.selectFrom('journeys').selectAll().where('tenant_id', '=', tenantId);
+  return {
+    async list(
+      tenantId: string,
+      filter: { readonly projectId?: string | undefined },
+      page: PageRequest,
+    ): Promise<JourneyRecord[]> {
+      const rows = await select(tenantId)
+        .$if(filter.projectId !== undefined, (q) =>
+          q.where('project_id', '=', filter.projectId as string),
+        )
+        .$if(page.after !== undefined, (q) => q.where('id', '>', page.after as string))
+        .orderBy('id')
+        .limit(page.limit)
+        .execute();
+      return rows.map(fromRow);
+    },
+
+    async get(tenantId: string, id: string): Promise<JourneyRecord | undefined> {
+      const row = await select(tenantId).where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : fromRow(row);
+    },
+
+    /** Which of `ids` are journeys of the project. */
+    async idsInProject(
+      tenantId: string,
+      projectId: string,
+      ids: readonly string[],
+    ): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('journeys')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('project_id', '=', projectId)
+        .where('id', 'in', [...ids])
+        .execute();
+      return new Set(rows.map((row) => row.id));
+    },
+
+    async create(tenantId: string, journey: JourneyRecord): Promise<void> {
+      await db
+        .insertInto('journeys')
+        .values({ ...journey, tenant_id: tenantId, inputs: toJson(journey.inputs) })
+        .execute();
+    },
+
+    async update(
+      tenantId: string,
+      id: string,
+      patch: JourneyPatch,
+      now: number,
+    ): Promise<JourneyRecord | undefined> {
+      const row = await db
+        .updateTable('journeys')
+        .set({
+          ...(patch.name === undefined ? {} : { name: patch.name }),
+          ...(patch.description === undefined ? {} : { description: patch.description }),
+          ...(patch.agent_id === undefined ? {} : { agent_id: patch.agent_id }),
+          ...(patch.inputs === undefined ? {} : { inputs: toJson(patch.inputs) }),
+          updated_at: now,
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? undefined : fromRow(row);
+    },
+
+    /** 'in_use' while a test plan lists the journey. */
+    async remove(tenantId: string, id: string): Promise<'deleted' | 'missing' | 'in_use'> {
+      return database.write(async (trx) => {
+        const own = await trx
+          .selectFrom('journeys')
+          .select('id')
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (own === undefined) return 'missing';
+        const plan = await trx
+          .selectFrom('test_plan_journeys')
+          .select('test_plan_id')
+          .where('journey_id', '=', id)
+          .limit(1)
+          .executeTakeFirst();
+        if (plan !== undefined) return 'in_use';
+        await trx.deleteFrom('journeys').where('id', '=', id).execute();
+        return 'deleted';
+      });
+    },
+  };
+}
+
+export type JourneyStore = ReturnType<typeof journeyStore>;

@@ -1,0 +1,143 @@
+// Test plans, scoped by tenant: a name and an ordered list of the project's journeys.
+import type { Kysely, Selectable } from 'kysely';
+import type { PageRequest, TestPlanRecord } from '../core/resources.ts';
+import type { Database } from './database.ts';
+import type { Schema, TestPlanTable } from './schema.ts';
+
+async function withJourneys(
+  db: Kysely<Schema>,
+  rows: readonly Selectable<TestPlanTable>[],
+): Promise<TestPlanRecord[]> {
+  if (rows.length === 0) return [];
+  const links = await db
+    .selectFrom('test_plan_journeys')
+    .select(['test_plan_id', 'journey_id'])
+    .where(
+      'test_plan_id',
+      'in',
+      rows.map((row) => row.id),
+    )
+    .orderBy('test_plan_id')
+    .orderBy('position')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    project_id: row.project_id,
+    name: row.name,
+    journey_ids: links.filter((l) => l.test_plan_id === row.id).map((l) => l.journey_id),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  }));
+}
+
+async function writeJourneys(
+  trx: Kysely<Schema>,
+  planId: string,
+  journeyIds: readonly string[],
+): Promise<void> {
+  await trx.deleteFrom('test_plan_journeys').where('test_plan_id', '=', planId).execute();
+  if (journeyIds.length === 0) return;
+  await trx
+    .insertInto('test_plan_journeys')
+    .values(
+      journeyIds.map((journey_id, position) => ({ test_plan_id: planId, journey_id, position })),
+    )
+    .execute();
+}
+
+export function testPlanStore(database: Database) {
+  const { db } = database;
+  const select = (tenantId: string) =>
+    db.selectFrom('test_plans').selectAll().where('tenant_id', '=', tenantId);
+  return {
+    async list(
+      tenantId: string,
+      filter: { readonly projectId?: string | undefined },
+      page: PageRequest,
+    ): Promise<TestPlanRecord[]> {
+      const rows = await select(tenantId)
+        .$if(filter.projectId !== undefined, (q) =>
+          q.where('project_id', '=', filter.projectId as string),
+        )
+        .$if(page.after !== undefined, (q) => q.where('id', '>', page.after as string))
+        .orderBy('id')
+        .limit(page.limit)
+        .execute();
+      return withJourneys(db, rows);
+    },
+
+    async get(tenantId: string, id: string): Promise<TestPlanRecord | undefined> {
+      const row = await select(tenantId).where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : (await withJourneys(db, [row]))[0];
+    },
+
+    /** Which of `ids` are test plans of the project. */
+    async idsInProject(
+      tenantId: string,
+      projectId: string,
+      ids: readonly string[],
+    ): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('test_plans')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('project_id', '=', projectId)
+        .where('id', 'in', [...ids])
+        .execute();
+      return new Set(rows.map((row) => row.id));
+    },
+
+    async create(tenantId: string, plan: TestPlanRecord): Promise<void> {
+      await database.write(async (trx) => {
+        await trx
+          .insertInto('test_plans')
+          .values({
+            id: plan.id,
+            tenant_id: tenantId,
+            project_id: plan.project_id,
+            name: plan.name,
+            created_at: plan.created_at,
+            updated_at: plan.updated_at,
+          })
+          .execute();
+        await writeJourneys(trx, plan.id, plan.journey_ids);
+      });
+    },
+
+    async update(
+      tenantId: string,
+      id: string,
+      patch: {
+        readonly name?: string | undefined;
+        readonly journey_ids?: readonly string[] | undefined;
+      },
+      now: number,
+    ): Promise<TestPlanRecord | undefined> {
+      const updated = await database.write(async (trx) => {
+        const row = await trx
+          .updateTable('test_plans')
+          .set({ ...(patch.name === undefined ? {} : { name: patch.name }), updated_at: now })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id)
+          .returning('id')
+          .executeTakeFirst();
+        if (row === undefined) return false;
+        if (patch.journey_ids !== undefined) await writeJourneys(trx, id, patch.journey_ids);
+        return true;
+      });
+      return updated ? this.get(tenantId, id) : undefined;
+    },
+
+    async remove(tenantId: string, id: string): Promise<boolean> {
+      const deleted = await db
+        .deleteFrom('test_plans')
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return deleted.numDeletedRows > 0n;
+    },
+  };
+}
+
+export type TestPlanStore = ReturnType<typeof testPlanStore>;

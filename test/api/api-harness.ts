@@ -1,0 +1,140 @@
+// An API server for tests: the real Fastify app with the real stores over a real database
+// (SQLite file or PostgreSQL schema), two tenants, and signed test tokens for each.
+import pino from 'pino';
+import type { LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/http/app.ts';
+import { createMetrics } from '../../src/http/metrics.ts';
+import type { Principal } from '../../src/http/principal.ts';
+import type { RateLimits } from '../../src/http/rate-limit.ts';
+import type { Database } from '../../src/storage/database.ts';
+import { apiStores } from '../../src/storage/api-stores.ts';
+import { uuidv7 } from '../../src/storage/new-id.ts';
+import { testTokens } from './test-authenticator.ts';
+
+/** 2027-03-10T12:00:00Z: a Wednesday, before the US spring-forward of 2027-03-14. */
+export const T0 = Date.UTC(2027, 2, 10, 12, 0);
+
+export interface Caller {
+  readonly tenantId: string;
+  readonly token: string;
+  request(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
+}
+
+export interface ApiHarness {
+  readonly app: ReturnType<typeof buildApp>;
+  /** Tenant A's member, tenant A's admin, and tenant B's member. */
+  readonly alice: Caller;
+  readonly admin: Caller;
+  readonly bob: Caller;
+  /** How often the API told the scheduler that schedules changed. */
+  readonly wakes: () => number;
+  setNow(ms: number): void;
+  close(): Promise<void>;
+}
+
+export async function apiHarness(
+  database: Database,
+  options: { readonly rateLimits?: RateLimits } = {},
+): Promise<ApiHarness> {
+  let now = T0;
+  let wakes = 0;
+  const tokens = testTokens();
+  const tenants: string[] = [];
+  for (const name of ['tenant-a', 'tenant-b']) {
+    const id = uuidv7(now);
+    tenants.push(id);
+    await database.db
+      .insertInto('tenants')
+      .values({
+        id,
+        name,
+        timezone: 'UTC',
+        daily_agent_budget: 200,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+  }
+  const app = buildApp({
+    logger: pino({ level: 'silent' }),
+    metrics: createMetrics(),
+    readiness: () => Promise.resolve({ ready: true, checks: {} }),
+    now: () => now,
+    api: {
+      stores: apiStores(database),
+      authenticate: tokens.authenticate,
+      newId: () => uuidv7(now),
+      onSchedulesChanged: () => void wakes++,
+      ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
+    },
+  });
+  await app.ready();
+  const caller = (principal: Principal): Caller => {
+    const token = tokens.sign(principal);
+    return {
+      tenantId: principal.tenantId,
+      token,
+      request: (method, url, body, headers = {}) =>
+        app.inject({
+          method,
+          url,
+          headers: { authorization: `Bearer ${token}`, ...headers },
+          ...(body === undefined ? {} : { payload: body as object }),
+        }),
+    };
+  };
+  const [a = '', b = ''] = tenants;
+  const person = (tenantId: string, role: 'admin' | 'member', subject: string): Principal => ({
+    tenantId,
+    role,
+    subject,
+    kind: 'client',
+    scopes: [],
+  });
+  return {
+    app,
+    alice: caller(person(a, 'member', 'client-alice')),
+    admin: caller(person(a, 'admin', 'client-admin')),
+    bob: caller(person(b, 'member', 'client-bob')),
+    wakes: () => wakes,
+    setNow: (ms) => void (now = ms),
+    close: () => app.close(),
+  };
+}
+
+/** A project, an agent, two journeys and a test plan in the caller's tenant. */
+export async function seedProject(caller: Caller, name = 'Shop') {
+  const project = (await caller.request('POST', '/api/v1/projects', { name })).json();
+  const agent = (
+    await caller.request('POST', '/api/v1/agents', {
+      project_id: project.id,
+      name: 'walker',
+      kind: 'builtin',
+      config: { builtin: 'http_journey' },
+    })
+  ).json();
+  const journey = async (journeyName: string) =>
+    (
+      await caller.request('POST', '/api/v1/journeys', {
+        project_id: project.id,
+        name: journeyName,
+        agent_id: agent.id,
+        inputs: { base_url: 'https://shop.example/' },
+      })
+    ).json();
+  const browse = await journey('Browse');
+  const checkout = await journey('Check out');
+  const plan = (
+    await caller.request('POST', '/api/v1/test-plans', {
+      project_id: project.id,
+      name: 'Smoke',
+      journey_ids: [browse.id, checkout.id],
+    })
+  ).json();
+  return { project, agent, browse, checkout, plan };
+}
