@@ -53,7 +53,7 @@ export interface ResolvedSecretKey {
 }
 
 export class SecretKeyMissing extends Error {
-  readonly code = 'secret_key_missing';
+  readonly code = 'secret_key_missing' as const;
 }
 
 /**

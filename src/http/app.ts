@@ -4,6 +4,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerDemoSite } from './demo-site.ts';
 import type { Metrics } from './metrics.ts';
+import { registerOAuthRoutes, type OAuthEndpoints } from './routes/oauth.ts';
 
 export interface Readiness {
   readonly ready: boolean;
@@ -16,6 +17,8 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly readiness: () => Promise<Readiness>;
   readonly now: () => number;
+  /** `POST /oauth/token` and `/.well-known/jwks.json`; absent, neither route exists. */
+  readonly oauth?: OAuthEndpoints;
 }
 
 const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -41,5 +44,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return reply.type(deps.metrics.registry.contentType).send(text);
   });
   registerDemoSite(app, deps.now);
+  if (deps.oauth !== undefined) registerOAuthRoutes(app, deps.oauth);
   return app;
 }
