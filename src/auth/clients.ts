@@ -4,6 +4,7 @@
 import type { Role } from '../core/principal.ts';
 import {
   deleteClient,
+  findClient,
   insertClient,
   listClients,
   type ClientSummary,
@@ -51,3 +52,28 @@ export const clientsOf = (database: Database, tenantId: string | undefined) =>
 /** Revokes a tenant's client; false when the tenant has no client with this id. */
 export const revokeClient = (database: Database, tenantId: string, id: string) =>
   deleteClient(database, tenantId, id);
+
+/** What `GET|POST /api/v1/clients` and `DELETE /api/v1/clients/{id}` need, always by tenant. */
+export interface ClientAdmin {
+  create(
+    tenantId: string,
+    request: { readonly role: Role; readonly name: string },
+  ): Promise<NewClient>;
+  list(tenantId: string): Promise<ClientSummary[]>;
+  get(tenantId: string, id: string): Promise<ClientSummary | undefined>;
+  /** False when the tenant has no such client (a 404). */
+  remove(tenantId: string, id: string): Promise<boolean>;
+}
+
+export function clientAdmin(
+  database: Database,
+  clock: { readonly now: () => number; readonly newId: () => string },
+): ClientAdmin {
+  return {
+    create: (tenantId, { role, name }) =>
+      createClient(database, { tenantId, role, name, id: clock.newId(), now: clock.now() }),
+    list: (tenantId) => listClients(database, tenantId),
+    get: (tenantId, id) => findClient(database, tenantId, id),
+    remove: (tenantId, id) => deleteClient(database, tenantId, id),
+  };
+}

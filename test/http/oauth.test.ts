@@ -85,7 +85,7 @@ describe('POST /oauth/token', () => {
 
   it('takes the credentials from a form body, and from a JSON body', async () => {
     const form = await postToken(
-      { 'content-type': FORM },
+      { 'content-type': `${FORM}; charset=UTF-8` },
       new URLSearchParams({
         grant_type: 'client_credentials',
         client_id: client.client.client_id,
