@@ -4,11 +4,12 @@
 //   sealed = "v1.<key id>.<iv>.<ciphertext>.<tag>"   (base64url parts)
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { SecretKey } from './secret-key.ts';
+import type { ErrorCode } from '../core/error-codes.ts';
 
 const VERSION = 'v1';
 
 export class SecretKeyMismatch extends Error {
-  readonly code = 'secret_key_mismatch';
+  readonly code = 'secret_key_mismatch' satisfies ErrorCode;
   readonly keyId: string;
   constructor(keyId: string) {
     super(

@@ -13,6 +13,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import type { ErrorCode } from '../core/error-codes.ts';
 
 export interface SecretKey {
   /** Names the key in what it sealed, so a wrong or rotated key is recognised, never guessed. */
@@ -53,7 +54,7 @@ export interface ResolvedSecretKey {
 }
 
 export class SecretKeyMissing extends Error {
-  readonly code = 'secret_key_missing' as const;
+  readonly code = 'secret_key_missing' satisfies ErrorCode;
 }
 
 /**
