@@ -140,6 +140,15 @@ describe('the client-credentials grant', () => {
       'root',
     );
     expect(unknown.ok ? undefined : unknown.error).toBe('invalid_scope');
+    // What the caller sent is echoed only when it cannot break out of a quoted string.
+    const quoted = await auth.service.issueClientToken(
+      client.client.client_id,
+      client.clientSecret,
+      'read "x"',
+    );
+    expect(quoted.ok ? undefined : quoted.description).toBe(
+      'scope not allowed: (a value that is not a name)',
+    );
   });
 
   it('answers a missing or foreign grant type before looking at credentials', async () => {
@@ -147,8 +156,10 @@ describe('the client-credentials grant', () => {
     expect(await auth.service.token({ ...base, grantType: undefined })).toMatchObject({
       error: 'invalid_request',
     });
-    expect(await auth.service.token({ ...base, grantType: 'password' })).toMatchObject({
+    expect(await auth.service.token({ ...base, grantType: 'password' })).toEqual({
+      ok: false,
       error: 'unsupported_grant_type',
+      description: 'grant_type password is not supported; use client_credentials',
     });
     expect(await auth.service.token({ ...base, grantType: 'client_credentials' })).toMatchObject({
       error: 'invalid_client',

@@ -91,7 +91,7 @@ export class TokenService {
     if (request.grantType !== 'client_credentials')
       return oauthFailure(
         'unsupported_grant_type',
-        `grant_type "${request.grantType}" is not supported; use client_credentials`,
+        `grant_type ${printable(request.grantType)} is not supported; use client_credentials`,
       );
     if (request.clientId === undefined || request.clientSecret === undefined)
       return oauthFailure('invalid_client', 'client authentication is required');
@@ -110,7 +110,7 @@ export class TokenService {
     if (!granted.ok)
       return oauthFailure(
         'invalid_scope',
-        `scope not allowed: ${[...granted.unknown, ...granted.denied].join(' ')}`,
+        `scope not allowed: ${[...granted.unknown, ...granted.denied].map(printable).join(' ')}`,
       );
     const key = await this.#options.keys.signingKey();
     const issuedAt = Math.floor(this.#options.now() / 1000);
@@ -236,6 +236,10 @@ function challenge(
     ...(reason === undefined ? {} : { reason }),
   };
 }
+
+/** Echoes a caller's value only when it is plainly a name: error_description allows no quotes. */
+const printable = (value: string): string =>
+  /^[A-Za-z0-9:._-]{1,64}$/.test(value) ? value : '(a value that is not a name)';
 
 const rejected = (reason: TokenRejection, description: string): VerifiedToken => ({
   ...oauthFailure('invalid_token', description),
