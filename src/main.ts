@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 import { createClient, clientsOf, type ClientSummary } from './auth/clients.ts';
+import { deleteClientByClientId } from './storage/client-store.ts';
 import { SecretBox } from './auth/secret-box.ts';
 import { resolveSecretKey } from './auth/secret-key.ts';
 import { SigningKeys } from './auth/signing-keys.ts';
@@ -356,6 +357,17 @@ export async function machineClients(config: Config): Promise<ClientSummary[]> {
   try {
     await migrateToLatest(database);
     return await clientsOf(database, undefined);
+  } finally {
+    await database.close();
+  }
+}
+
+/** `rota clients delete <client_id>`: revokes a client; false when there is none with that id. */
+export async function deleteMachineClient(config: Config, clientId: string): Promise<boolean> {
+  const database = openConfiguredDatabase(config);
+  try {
+    await migrateToLatest(database);
+    return await deleteClientByClientId(database, clientId);
   } finally {
     await database.close();
   }

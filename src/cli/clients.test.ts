@@ -126,6 +126,26 @@ describe('rota clients', () => {
     });
   });
 
+  it('deletes a client by its public id, once', async () => {
+    const env = { ROTA_DATA_DIR: dataDir() };
+    const { client_id: clientId } = JSON.parse(
+      (await runCli(['clients', 'create', '--json'], env)).stdout,
+    );
+    expect(await runCli(['clients', 'delete', clientId], env)).toEqual({
+      code: 0,
+      stdout: `Deleted client ${clientId}; its tokens no longer verify.\n`,
+      stderr: '',
+    });
+    expect(await runCli(['clients', 'delete', clientId], env)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error: no client has the id ${clientId}\n`,
+    });
+    expect(JSON.parse((await runCli(['clients', 'list', '--json'], env)).stdout)).toEqual({
+      clients: [],
+    });
+  });
+
   it('lists no clients on a fresh database, in words', async () => {
     const result = await runCli(['clients', 'list'], { ROTA_DATA_DIR: dataDir() });
     expect(result).toEqual({

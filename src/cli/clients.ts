@@ -1,4 +1,4 @@
-// `rota clients create|list`: machine clients straight in the configured database, with no
+// `rota clients create|list|delete`: machine clients straight in the configured database, with no
 // server running (SPEC section 10), for bootstrap. Scripts rely on
 // `rota clients create --json` printing exactly {"tenant_id", "client_id", "client_secret"}.
 import type { Command } from 'commander';
@@ -6,7 +6,7 @@ import { formatInstant } from '../core/instant.ts';
 import { isRole, ROLES, type Role } from '../core/principal.ts';
 import { issue } from '../core/validation-issue.ts';
 import { loadConfig, type Config } from '../config.ts';
-import { createMachineClient, machineClients } from '../main.ts';
+import { createMachineClient, deleteMachineClient, machineClients } from '../main.ts';
 import { ExitCode, reportErrors, type CliIo } from './io.ts';
 
 interface CreateOptions {
@@ -47,6 +47,13 @@ export function registerClients(
     .action(async (options: { json?: boolean }) =>
       setExit(await runList(io, options.json === true)),
     );
+  clients
+    .command('delete')
+    .argument('<client_id>', 'the public id `rota clients create` printed')
+    .description(
+      'Delete a client: it can mint no more tokens, and its tokens stop verifying at once.',
+    )
+    .action(async (clientId: string) => setExit(await runDelete(io, clientId)));
 }
 
 function configOrExit(io: CliIo): Config | undefined {
@@ -136,5 +143,16 @@ async function runList(io: CliIo, json: boolean): Promise<number> {
     io.stdout(
       `${c.client_id}  ${c.role.padEnd(6)}  tenant ${c.tenant_id}  ${formatInstant(c.created_at)}  ${c.name}\n`,
     );
+  return ExitCode.ok;
+}
+
+async function runDelete(io: CliIo, clientId: string): Promise<number> {
+  const config = configOrExit(io);
+  if (config === undefined) return ExitCode.usage;
+  if (!(await deleteMachineClient(config, clientId))) {
+    io.stderr(`error: no client has the id ${clientId}\n`);
+    return ExitCode.failure;
+  }
+  io.stdout(`Deleted client ${clientId}; its tokens no longer verify.\n`);
   return ExitCode.ok;
 }

@@ -70,3 +70,15 @@ export async function deleteClient(
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
+
+/** Deletes the client with this public id, whatever its tenant (operator commands only). */
+export async function deleteClientByClientId(
+  database: Database,
+  clientId: string,
+): Promise<boolean> {
+  const result = await database.db
+    .deleteFrom('oauth_clients')
+    .where('client_id', '=', clientId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

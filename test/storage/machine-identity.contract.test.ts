@@ -6,6 +6,7 @@ import { clientOf, randomSecretKey, tokenServiceOn } from '../../src/auth/auth.t
 import { createClient } from '../../src/auth/clients.ts';
 import {
   deleteClient,
+  deleteClientByClientId,
   findClient,
   findClientByClientId,
   listClients,
@@ -61,6 +62,15 @@ describeEachDatabase('machine identity', (fresh) => {
     expect(await findClient(database, acme.client.tenant_id, acme.client.id)).toEqual(acme.client);
     expect(await deleteClient(database, acme.client.tenant_id, acme.client.id)).toBe(true);
     expect(await findClientByClientId(database, acme.client.client_id)).toBeUndefined();
+  });
+
+  it('deletes a client by its public id for operator commands, whatever its tenant', async () => {
+    const { database } = await open();
+    const acme = await clientOf(database, 'acme');
+    const globex = await clientOf(database, 'globex');
+    expect(await deleteClientByClientId(database, acme.client.client_id)).toBe(true);
+    expect(await deleteClientByClientId(database, acme.client.client_id)).toBe(false);
+    expect(await listClients(database, undefined)).toEqual([globex.client]);
   });
 
   it('refuses a second client with the same public id', async () => {
