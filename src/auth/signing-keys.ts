@@ -1,4 +1,4 @@
-// The keys Rota signs tokens with: Ed25519 (JWS `EdDSA`, ADR 14), created on first need, kept in
+// The keys Rota signs tokens with: Ed25519 (JWS `EdDSA`, ADR 21), created on first need, kept in
 // the database with the private half sealed under ROTA_SECRET_KEY, so every replica signs and
 // verifies with the same set. A key's id is its RFC 7638 thumbprint.
 import {

@@ -1,6 +1,6 @@
 // Machine identity: OAuth clients of a tenant, with only a digest of each secret, and the keys
 // Rota signs tokens with. A unique `generation` lets racing replicas insert-or-ignore the first
-// key, so they all end up signing with the same one (SPEC section 11, ADR 14).
+// key, so they all end up signing with the same one (SPEC section 11, ADR 21).
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
