@@ -126,10 +126,12 @@ export const SETTINGS = [
     variable: 'ROTA_SECRET_KEY',
     key: 'secretKey',
     description:
-      'Key that encrypts secrets and signing keys at rest. Required with PostgreSQL (every replica gets the same); generated into the data directory on SQLite when unset.',
+      'Key that encrypts secrets and token signing keys at rest (AES-256-GCM): 32 random bytes as base64 or 64 hex digits (`openssl rand -base64 32`); any other text of at least 32 characters is taken as a passphrase and stretched with HKDF-SHA256. Required with PostgreSQL (every replica gets the same); on SQLite, when unset, one is generated into `<ROTA_DATA_DIR>/secret.key` (mode 0600) with a warning. Keep it with the database: without it the stored keys cannot be read.',
     defaultText: undefined,
     fallback: undefined,
-    parse: (value) => (value.length >= 32 ? value : { error: 'must be at least 32 characters' }),
+    // The forms are told apart in auth/secret-key.ts; every one of them is 32 characters or more.
+    parse: (value) =>
+      value.trim().length >= 32 ? value.trim() : { error: 'must be at least 32 characters' },
   },
   {
     variable: 'ROTA_SMTP_URL',

@@ -6,7 +6,14 @@
 // HTTP; its `stop()` winds them down in reverse order, so that no run is left holding a lease.
 import { mkdirSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
+import { createClient, clientsOf, type ClientSummary } from './auth/clients.ts';
+import { deleteClientByClientId } from './storage/client-store.ts';
+import { SecretBox } from './auth/secret-box.ts';
+import { resolveSecretKey } from './auth/secret-key.ts';
+import { SigningKeys } from './auth/signing-keys.ts';
+import { TokenService, tokenParties } from './auth/token-service.ts';
 import type { Config } from './config.ts';
+import type { Role as ClientRole } from './core/principal.ts';
 import { repeatEvery, systemClock, type Clock } from './engine/clock.ts';
 import { Scheduler, type RoundReport } from './engine/scheduler.ts';
 import { holderName, isHolderAlive } from './engine/holder.ts';
@@ -21,8 +28,9 @@ import { migrateToLatest } from './storage/migrate.ts';
 import { uuidv7 } from './storage/new-id.ts';
 import { openDatabase, sqliteFile } from './storage/open-database.ts';
 import { allowedOrigins } from './storage/outbound-origin-store.ts';
+import { apiStores } from './storage/api-stores.ts';
 import { backupSqlite } from './storage/sqlite/sqlite-backup.ts';
-import { ensureDefaultTenant } from './storage/tenant-store.ts';
+import { ensureDefaultTenant, ensureTenantNamed } from './storage/tenant-store.ts';
 import { executors } from './worker/executors/registry.ts';
 import { parseAllowList, type AllowList } from './worker/net/address-policy.ts';
 import { Worker } from './worker/worker.ts';
@@ -117,9 +125,44 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
       logger.info({ applied: prepared.applied }, 'applied migrations');
     if (prepared.tenant.created)
       logger.info({ tenant_id: prepared.tenant.id }, 'created the default tenant');
+    const tokens = identity(config, database, now);
+    if (tokens.keyFile.generated)
+      logger.warn(
+        { file: tokens.keyFile.path },
+        'ROTA_SECRET_KEY is unset: generated a key into the data directory; keep it with the database (and set ROTA_SECRET_KEY for PostgreSQL)',
+      );
+    // Fails start-up when the stored keys were sealed under another ROTA_SECRET_KEY.
+    await tokens.service.jwks();
     const metrics = createMetrics();
     const holder = holderName(newId());
     let worker: Worker | undefined;
+    let scheduler: Scheduler | undefined;
+    let stopping = false;
+    const servesApi = role === 'all' || role === 'api';
+    const app = buildApp({
+      logger,
+      metrics,
+      readiness: () => readiness(database, stopping),
+      now,
+      ...(servesApi
+        ? {
+            oauth: tokens.service,
+            api: {
+              stores: apiStores(database),
+              authenticate: async (header) => {
+                const verified = await tokens.service.authenticate(header);
+                return verified.ok ? verified.principal : null;
+              },
+              newId,
+              onSchedulesChanged: () => scheduler?.wake(),
+            },
+          }
+        : {}),
+    });
+    // Listen before the scheduler and worker start: a run the first tick starts may call this
+    // very server (the demo shop), and the API plugin takes a moment to load.
+    await app.listen({ host: config.host, port: config.port });
+    closers.push(() => app.close());
     if (role === 'all' || role === 'worker') {
       worker = new Worker({
         database,
@@ -138,7 +181,6 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
         },
       });
     }
-    let scheduler: Scheduler | undefined;
     if (role === 'all' || role === 'scheduler') {
       scheduler = new Scheduler({
         database,
@@ -164,15 +206,6 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
       closers.push(() => worker.stop(graceMs));
       logger.info({ concurrency: config.workerConcurrency }, 'worker started');
     }
-    let stopping = false;
-    const app = buildApp({
-      logger,
-      metrics,
-      readiness: () => readiness(database, stopping),
-      now,
-    });
-    await app.listen({ host: config.host, port: config.port });
-    closers.push(() => app.close());
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -201,6 +234,20 @@ function openConfiguredDatabase(config: Config, onIdleError?: (error: Error) => 
     dataDir: config.dataDir,
     ...(onIdleError === undefined ? {} : { onIdleError }),
   });
+}
+
+/** The token service on this database, under the configured (or generated) secret key. */
+function identity(config: Config, database: Database, now: () => number) {
+  const resolved = resolveSecretKey({
+    configured: config.secretKey,
+    dialect: database.dialect,
+    dataDir: config.dataDir,
+  });
+  const keys = new SigningKeys({ database, box: new SecretBox(resolved.key), now });
+  return {
+    keyFile: { path: resolved.file, generated: resolved.generated },
+    service: new TokenService({ database, keys, ...tokenParties(config.publicUrl), now }),
+  };
 }
 
 /** What every start needs: the schema up to date and a tenant to work in. */
@@ -265,6 +312,79 @@ export async function demo(config: Config, now: number): Promise<DemoSetup> {
       now,
       newId,
     });
+  } finally {
+    await database.close();
+  }
+}
+
+export interface CreatedClient {
+  readonly tenantId: string;
+  readonly tenantName: string | undefined;
+  /** True when this call created the tenant. */
+  readonly tenantCreated: boolean;
+  readonly client: ClientSummary;
+  readonly clientSecret: string;
+}
+
+/**
+ * `rota clients create`: a machine client in the configured database, no server needed. The
+ * tenant is `tenant` by name, created when missing, or else the installation's first tenant
+ * (the default one, created on an empty database as `serve` would).
+ */
+export async function createMachineClient(
+  config: Config,
+  request: {
+    readonly tenant: string | undefined;
+    readonly role: ClientRole;
+    readonly name: string;
+    readonly now: number;
+  },
+): Promise<CreatedClient> {
+  const database = openConfiguredDatabase(config);
+  try {
+    const newId = () => uuidv7(request.now);
+    await migrateToLatest(database);
+    const candidate = { id: newId(), now: request.now };
+    const tenant =
+      request.tenant === undefined
+        ? await ensureDefaultTenant(database, candidate)
+        : await ensureTenantNamed(database, request.tenant, candidate);
+    const { client, clientSecret } = await createClient(database, {
+      tenantId: tenant.id,
+      role: request.role,
+      name: request.name,
+      id: newId(),
+      now: request.now,
+    });
+    return {
+      tenantId: tenant.id,
+      tenantName: request.tenant,
+      tenantCreated: tenant.created,
+      client,
+      clientSecret,
+    };
+  } finally {
+    await database.close();
+  }
+}
+
+/** `rota clients list`: every tenant's clients, without secrets. */
+export async function machineClients(config: Config): Promise<ClientSummary[]> {
+  const database = openConfiguredDatabase(config);
+  try {
+    await migrateToLatest(database);
+    return await clientsOf(database, undefined);
+  } finally {
+    await database.close();
+  }
+}
+
+/** `rota clients delete <client_id>`: revokes a client; false when there is none with that id. */
+export async function deleteMachineClient(config: Config, clientId: string): Promise<boolean> {
+  const database = openConfiguredDatabase(config);
+  try {
+    await migrateToLatest(database);
+    return await deleteClientByClientId(database, clientId);
   } finally {
     await database.close();
   }

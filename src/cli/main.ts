@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, processIo, reportErrors, type CliIo } from './io.ts';
 import { registerBackup } from './backup.ts';
+import { registerClients } from './clients.ts';
 import { registerDemo } from './demo.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerPreview } from './preview.ts';
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   registerBackup(program, io, setExit);
   registerServe(program, io, setExit);
   registerDemo(program, io, setExit);
+  registerClients(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

@@ -4,6 +4,7 @@
 export const ErrorKind = {
   validation: 'validation',
   run: 'run',
+  auth: 'auth',
   invariant: 'invariant',
   request: 'request',
 } as const;
@@ -30,6 +31,7 @@ const request = (status: number, summary: string): CodeInfo => ({
   status,
 });
 const run = (summary: string, retryable = false): CodeInfo => ({ kind: 'run', summary, retryable });
+const auth = (summary: string): CodeInfo => ({ kind: 'auth', summary, retryable: false });
 
 export const ERROR_CODES = {
   // Input validation (cadences, budgets, schedules).
@@ -78,6 +80,16 @@ export const ERROR_CODES = {
   lease_lost: run('The worker lost the run’s lease before finishing it.', true),
   cancelled: run('The run was cancelled.'),
   internal: run('An unexpected internal error.'),
+  // Authentication (RFC 6749 section 5.2, RFC 6750 section 3.1) and the keys behind it.
+  invalid_request: auth(
+    'An OAuth request is malformed: a missing, repeated or unreadable parameter.',
+  ),
+  invalid_client: auth('Client authentication failed: unknown client, wrong secret, or none sent.'),
+  unsupported_grant_type: auth('The token endpoint does not support this `grant_type`.'),
+  invalid_scope: auth('A requested scope is unknown or beyond the client’s role.'),
+  invalid_token: auth('The bearer token is malformed, expired, revoked or not Rota’s.'),
+  secret_key_missing: auth('No usable `ROTA_SECRET_KEY`: required with PostgreSQL.'),
+  secret_key_mismatch: auth('Stored keys were sealed under another `ROTA_SECRET_KEY`.'),
   // Broken invariants: a bug in Rota, never the caller's fault.
   illegal_run_transition: {
     kind: 'invariant',

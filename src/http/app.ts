@@ -6,6 +6,7 @@ import type { ApiDeps } from './api-deps.ts';
 import { registerApi } from './api.ts';
 import { registerDemoSite } from './demo-site.ts';
 import type { Metrics } from './metrics.ts';
+import { registerOAuthRoutes, type OAuthEndpoints } from './routes/oauth.ts';
 
 export interface Readiness {
   readonly ready: boolean;
@@ -20,6 +21,8 @@ export interface AppDeps {
   readonly now: () => number;
   /** The REST API's stores, authenticator and hooks; without them only the endpoints above run. */
   readonly api?: Omit<ApiDeps, 'now'>;
+  /** `POST /oauth/token` and `/.well-known/jwks.json`; absent, neither route exists. */
+  readonly oauth?: OAuthEndpoints;
 }
 
 const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -46,5 +49,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   registerDemoSite(app, deps.now);
   if (deps.api !== undefined) registerApi(app, { ...deps.api, now: deps.now });
+  if (deps.oauth !== undefined) registerOAuthRoutes(app, deps.oauth);
   return app;
 }

@@ -43,3 +43,31 @@ export async function ensureDefaultTenant(
     .executeTakeFirstOrThrow();
   return { id: raced.id, created: false };
 }
+
+/** The tenant called `name`, created (with `candidate.id`) when missing; safe to race. */
+export async function ensureTenantNamed(
+  database: Database,
+  name: string,
+  candidate: { readonly id: string; readonly now: number },
+): Promise<DefaultTenant> {
+  const inserted = await database.db
+    .insertInto('tenants')
+    .values({
+      id: candidate.id,
+      name,
+      timezone: 'UTC',
+      daily_agent_budget: null,
+      created_at: candidate.now,
+      updated_at: candidate.now,
+    })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted !== undefined) return { id: inserted.id, created: true };
+  const existing = await database.db
+    .selectFrom('tenants')
+    .select('id')
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
+  return { id: existing.id, created: false };
+}

@@ -5,6 +5,7 @@ import { ERROR_CODES, type ErrorKind } from '../../src/core/error-codes.ts';
 const SECTIONS: Record<string, ErrorKind> = {
   Validation: 'validation',
   'Run errors': 'run',
+  Authentication: 'auth',
   'Broken invariants': 'invariant',
   'Request errors': 'request',
 };

@@ -1,0 +1,145 @@
+// The authorisation server's HTTP face: `POST /oauth/token` (RFC 6749 section 4.4, client
+// credentials, by HTTP Basic or in the body, form-encoded or JSON) and the public keys at
+// `/.well-known/jwks.json`. Errors are RFC 6749 section 5.2 JSON, never problem+json: OAuth
+// clients parse these. The token service is handed in; this file knows only its shape.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export interface TokenRequestFields {
+  readonly grantType: string | undefined;
+  readonly clientId: string | undefined;
+  readonly clientSecret: string | undefined;
+  readonly scope: string | undefined;
+}
+
+export interface OAuthEndpoints {
+  token(request: TokenRequestFields): Promise<
+    | {
+        readonly ok: true;
+        readonly response: {
+          readonly access_token: string;
+          readonly token_type: string;
+          readonly expires_in: number;
+          readonly scope: string;
+        };
+      }
+    | { readonly ok: false; readonly error: string; readonly description: string }
+  >;
+  jwks(): Promise<{ readonly keys: readonly object[] }>;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+const TOKEN_BODY_LIMIT = 16 * 1024;
+
+/** Registers the routes in an encapsulated context: the form parser stays with them. */
+export function registerOAuthRoutes(app: FastifyInstance, endpoints: OAuthEndpoints): void {
+  // Fastify queues the plugin and loads it before the server is ready.
+  void app.register((scope, _options, done) => {
+    scope.addContentTypeParser(FORM, { parseAs: 'string' }, (_request, body, finish) =>
+      finish(null, parseForm(body as string)),
+    );
+    // Anything but a form or JSON is kept as text and refused in the handler, in OAuth's words.
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, _body, finish) =>
+      finish(null, UNSUPPORTED),
+    );
+    scope.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+      if ((error.statusCode ?? 500) >= 500) throw error;
+      return oauthError(reply, 400, 'invalid_request', error.message);
+    });
+    scope.post('/oauth/token', { bodyLimit: TOKEN_BODY_LIMIT }, (request, reply) =>
+      token(endpoints, request, reply),
+    );
+    scope.get('/.well-known/jwks.json', async (_request, reply) => {
+      const jwks = await endpoints.jwks();
+      // Verifiers may cache the set briefly; a rotated key is published before it signs.
+      return reply.header('cache-control', 'public, max-age=300').send(jwks);
+    });
+    done();
+  });
+}
+
+const UNSUPPORTED = Symbol('unsupported body');
+const REPEATED = Symbol('repeated parameter');
+
+type Fields = Record<string, string | typeof REPEATED>;
+
+/** URLSearchParams does the decoding; a parameter given twice is an error (RFC 6749 3.2). */
+function parseForm(body: string): Fields {
+  const fields: Fields = {};
+  for (const [name, value] of new URLSearchParams(body))
+    fields[name] = Object.hasOwn(fields, name) ? REPEATED : value;
+  return fields;
+}
+
+async function token(endpoints: OAuthEndpoints, request: FastifyRequest, reply: FastifyReply) {
+  const body = request.body;
+  if (body === UNSUPPORTED || body === undefined || body === null || typeof body !== 'object')
+    return oauthError(reply, 400, 'invalid_request', `send the parameters as ${FORM} or JSON`);
+  const fields = body as Record<string, unknown>;
+  const field = (name: string): string | undefined | typeof REPEATED => {
+    const value = fields[name];
+    if (value === REPEATED) return REPEATED;
+    return typeof value === 'string' ? value : value === undefined ? undefined : REPEATED;
+  };
+  const names = ['grant_type', 'client_id', 'client_secret', 'scope'] as const;
+  const values = Object.fromEntries(names.map((name) => [name, field(name)]));
+  const bad = names.find((name) => values[name] === REPEATED);
+  if (bad !== undefined)
+    return oauthError(reply, 400, 'invalid_request', `${bad} must be one string, given once`);
+  const basic = basicCredentials(request.headers.authorization);
+  if (basic === 'malformed')
+    return oauthError(reply, 401, 'invalid_client', 'the Basic credentials are malformed', true);
+  if (basic !== undefined && (values.client_id !== undefined || values.client_secret !== undefined))
+    return oauthError(reply, 400, 'invalid_request', 'use one client authentication method');
+  const outcome = await endpoints.token({
+    grantType: values.grant_type as string | undefined,
+    clientId: basic?.clientId ?? (values.client_id as string | undefined),
+    clientSecret: basic?.clientSecret ?? (values.client_secret as string | undefined),
+    scope: values.scope as string | undefined,
+  });
+  if (!outcome.ok) {
+    const unauthorised = outcome.error === 'invalid_client';
+    return oauthError(
+      reply,
+      unauthorised ? 401 : 400,
+      outcome.error,
+      outcome.description,
+      unauthorised,
+    );
+  }
+  return noStore(reply).send(outcome.response);
+}
+
+/** RFC 6749 2.3.1: Basic credentials are form-encoded before base64. */
+function basicCredentials(
+  header: string | undefined,
+): { clientId: string; clientSecret: string } | 'malformed' | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header);
+  if (match?.[1] === undefined) return 'malformed';
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return 'malformed';
+  try {
+    const decode = (part: string) => decodeURIComponent(part.replace(/\+/g, ' '));
+    return {
+      clientId: decode(decoded.slice(0, colon)),
+      clientSecret: decode(decoded.slice(colon + 1)),
+    };
+  } catch {
+    return 'malformed';
+  }
+}
+
+const noStore = (reply: FastifyReply) =>
+  reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+
+function oauthError(
+  reply: FastifyReply,
+  status: 400 | 401,
+  error: string,
+  description: string,
+  challenge = false,
+) {
+  if (challenge) reply.header('www-authenticate', 'Basic realm="rota", charset="UTF-8"');
+  return noStore(reply).code(status).send({ error, error_description: description });
+}
