@@ -11,6 +11,7 @@ import { registerOpenApi } from './openapi.ts';
 import { DEFAULT_RATE_LIMITS, registerRateLimits } from './rate-limit.ts';
 import { validatorCompiler } from './request-validation.ts';
 import { journeyRoutes } from './routes/journeys.ts';
+import { oauthAppRoutes } from './routes/oauth-app.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { scheduleItemRoutes } from './routes/schedule-items.ts';
@@ -43,5 +44,19 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       );
     },
     { prefix: '/api' },
+  );
+  // Seed 1's registration endpoint lives outside /api, at the seed's exact path, with the same
+  // body rules, errors, authentication and rate limits.
+  void app.register(
+    async (ai) => {
+      ai.setValidatorCompiler(validatorCompiler);
+      ai.setSerializerCompiler(serializerCompiler);
+      registerJsonBody(ai);
+      registerErrorHandler(ai, deps.stores.isUnavailable);
+      registerAuthentication(ai, deps.authenticate);
+      registerRateLimits(ai, deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.now);
+      await ai.register(oauthAppRoutes, deps);
+    },
+    { prefix: '/ai/api/v1' },
   );
 }

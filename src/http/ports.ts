@@ -77,6 +77,11 @@ export interface SchedulePort {
   removeItem(tenantId: string, scheduleId: string, itemId: string): Promise<boolean>;
 }
 
+export interface TenantPort {
+  /** Seed 1 step 2: scheduling on behalf of users, enabled once per tenant. */
+  enableUserScheduling(tenantId: string, now: number): Promise<unknown>;
+}
+
 export interface IdempotencyPort {
   find(tenantId: string, key: string): Promise<IdempotentResponse | undefined>;
   save(tenantId: string, response: IdempotentResponse): Promise<void>;
@@ -90,6 +95,7 @@ export interface ApiStores {
   readonly testPlans: TestPlanPort;
   readonly schedules: SchedulePort;
   readonly idempotency: IdempotencyPort;
+  readonly tenants: TenantPort;
   /** Whether an error means the database is unreachable (answered 503 + Retry-After). */
   readonly isUnavailable: (error: unknown) => boolean;
 }

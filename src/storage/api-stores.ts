@@ -6,6 +6,7 @@ import { journeyStore } from './journey-store.ts';
 import { projectStore } from './project-store.ts';
 import { registryStore } from './registry-store.ts';
 import { scheduleAdminStore } from './schedule-admin-store.ts';
+import { enableUserScheduling } from './tenant-store.ts';
 import { testPlanStore } from './test-plan-store.ts';
 
 export function apiStores(database: Database) {
@@ -17,6 +18,10 @@ export function apiStores(database: Database) {
     testPlans: testPlanStore(database),
     schedules: scheduleAdminStore(database),
     idempotency: idempotencyStore(database),
+    tenants: {
+      enableUserScheduling: (tenantId: string, now: number) =>
+        enableUserScheduling(database, tenantId, now),
+    },
     isUnavailable: isDatabaseUnavailable,
   };
 }

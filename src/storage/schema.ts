@@ -13,6 +13,8 @@ export interface TenantTable {
   timezone: string;
   /** null = unlimited. */
   daily_agent_budget: number | null;
+  /** When an admin enabled scheduling on behalf of users (seed 1 step 2); null: not yet. */
+  user_scheduling_enabled_at: Millis | null;
   created_at: Millis;
   updated_at: Millis;
 }

@@ -71,3 +71,23 @@ export async function ensureTenantNamed(
     .executeTakeFirstOrThrow();
   return { id: existing.id, created: false };
 }
+
+/**
+ * Enables scheduling on behalf of users for the tenant (seed 1 step 2); registering again keeps
+ * the first time. False when there is no such tenant.
+ */
+export async function enableUserScheduling(
+  database: Database,
+  tenantId: string,
+  now: number,
+): Promise<boolean> {
+  const updated = await database.db
+    .updateTable('tenants')
+    .set((eb) => ({
+      user_scheduling_enabled_at: eb.fn.coalesce('user_scheduling_enabled_at', eb.val(now)),
+      updated_at: now,
+    }))
+    .where('id', '=', tenantId)
+    .executeTakeFirst();
+  return updated.numUpdatedRows > 0n;
+}
