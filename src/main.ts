@@ -6,7 +6,7 @@
 // HTTP; its `stop()` winds them down in reverse order, so that no run is left holding a lease.
 import { mkdirSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
-import { createClient, clientsOf, type ClientSummary } from './auth/clients.ts';
+import { clientAdmin, createClient, clientsOf, type ClientSummary } from './auth/clients.ts';
 import { deleteClientByClientId } from './storage/client-store.ts';
 import { SecretBox } from './auth/secret-box.ts';
 import { resolveSecretKey } from './auth/secret-key.ts';
@@ -148,7 +148,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
         ? {
             oauth: tokens.service,
             api: {
-              stores: apiStores(database),
+              stores: { ...apiStores(database), clients: clientAdmin(database, { now, newId }) },
               authenticate: async (header) => {
                 const verified = await tokens.service.authenticate(header);
                 return verified.ok ? verified.principal : null;

@@ -126,3 +126,13 @@ export interface PageRequest {
   readonly after: string | undefined;
   readonly limit: number;
 }
+
+/** An OAuth machine client as the API shows it: never its secret or digest. */
+export interface ClientRecord {
+  readonly id: string;
+  readonly client_id: string;
+  readonly name: string;
+  readonly role: 'admin' | 'member';
+  readonly created_at: number;
+  readonly updated_at: number;
+}

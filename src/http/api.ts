@@ -10,6 +10,7 @@ import { registerJsonBody } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
 import { DEFAULT_RATE_LIMITS, registerRateLimits } from './rate-limit.ts';
 import { validatorCompiler } from './request-validation.ts';
+import { clientRoutes } from './routes/clients.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { oauthAppRoutes } from './routes/oauth-app.ts';
 import { projectRoutes } from './routes/projects.ts';
@@ -39,6 +40,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
           await v1.register(testPlanRoutes, deps);
           await v1.register(scheduleRoutes, deps);
           await v1.register(scheduleItemRoutes, deps);
+          await v1.register(clientRoutes, deps);
         },
         { prefix: '/v1' },
       );

@@ -2,6 +2,7 @@
 // hands in the real stores (storage/api-stores.ts). Every method takes the caller's tenant.
 import type {
   CalleeRecord,
+  ClientRecord,
   IdempotentResponse,
   JourneyRecord,
   PageRequest,
@@ -82,6 +83,17 @@ export interface TenantPort {
   enableUserScheduling(tenantId: string, now: number): Promise<unknown>;
 }
 
+/** A tenant's OAuth clients (src/auth/clients.ts): the secret comes back from create only. */
+export interface ClientsPort {
+  create(
+    tenantId: string,
+    request: { readonly role: 'admin' | 'member'; readonly name: string },
+  ): Promise<{ readonly client: ClientRecord; readonly clientSecret: string }>;
+  list(tenantId: string): Promise<ClientRecord[]>;
+  /** False when the tenant has no such client. */
+  remove(tenantId: string, id: string): Promise<boolean>;
+}
+
 export interface IdempotencyPort {
   find(tenantId: string, key: string): Promise<IdempotentResponse | undefined>;
   save(tenantId: string, response: IdempotentResponse): Promise<void>;
@@ -96,6 +108,7 @@ export interface ApiStores {
   readonly schedules: SchedulePort;
   readonly idempotency: IdempotencyPort;
   readonly tenants: TenantPort;
+  readonly clients: ClientsPort;
   /** Whether an error means the database is unreachable (answered 503 + Retry-After). */
   readonly isUnavailable: (error: unknown) => boolean;
 }

@@ -3,6 +3,7 @@ import type { Cadence } from '../core/cadence.ts';
 import { formatInstant } from '../core/instant.ts';
 import type {
   CalleeRecord,
+  ClientRecord,
   JourneyRecord,
   ProjectRecord,
   ScheduleItemRecord,
@@ -94,3 +95,11 @@ export function cadenceView(cadence: Cadence) {
       return { type: cadence.type, expression: cadence.expression, ...options };
   }
 }
+
+export const clientView = (c: ClientRecord) => ({
+  id: c.id,
+  client_id: c.client_id,
+  name: c.name,
+  role: c.role,
+  ...stamps(c),
+});

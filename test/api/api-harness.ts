@@ -2,6 +2,7 @@
 // (SQLite file or PostgreSQL schema), two tenants, and signed test tokens for each.
 import pino from 'pino';
 import type { LightMyRequestResponse } from 'fastify';
+import { clientAdmin } from '../../src/auth/clients.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import type { Principal } from '../../src/http/principal.ts';
@@ -27,10 +28,11 @@ export interface Caller {
 
 export interface ApiHarness {
   readonly app: ReturnType<typeof buildApp>;
-  /** Tenant A's member, tenant A's admin, and tenant B's member. */
+  /** Tenant A's member, tenant A's admin, tenant B's member and tenant B's admin. */
   readonly alice: Caller;
   readonly admin: Caller;
   readonly bob: Caller;
+  readonly bobAdmin: Caller;
   /** How often the API told the scheduler that schedules changed. */
   readonly wakes: () => number;
   setNow(ms: number): void;
@@ -66,7 +68,10 @@ export async function apiHarness(
     readiness: () => Promise.resolve({ ready: true, checks: {} }),
     now: () => now,
     api: {
-      stores: apiStores(database),
+      stores: {
+        ...apiStores(database),
+        clients: clientAdmin(database, { now: () => now, newId: () => uuidv7(now) }),
+      },
       authenticate: tokens.authenticate,
       newId: () => uuidv7(now),
       onSchedulesChanged: () => void wakes++,
@@ -101,6 +106,7 @@ export async function apiHarness(
     alice: caller(person(a, 'member', 'client-alice')),
     admin: caller(person(a, 'admin', 'client-admin')),
     bob: caller(person(b, 'member', 'client-bob')),
+    bobAdmin: caller(person(b, 'admin', 'client-bob-admin')),
     wakes: () => wakes,
     setNow: (ms) => void (now = ms),
     close: () => app.close(),

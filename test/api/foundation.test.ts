@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
+import { clientAdmin } from '../../src/auth/clients.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import { openApiDocument } from '../../src/http/openapi-document.ts';
@@ -147,7 +148,10 @@ describe('an unreachable database', () => {
       readiness: () => Promise.resolve({ ready: false, checks: {} }),
       now: () => T0,
       api: {
-        stores: apiStores(database),
+        stores: {
+          ...apiStores(database),
+          clients: clientAdmin(database, { now: () => T0, newId: () => uuidv7(T0) }),
+        },
         authenticate: tokens.authenticate,
         newId: () => uuidv7(T0),
       },

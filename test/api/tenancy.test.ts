@@ -96,7 +96,9 @@ describeEachDatabase('tenancy in the API', (fresh) => {
         journey_id: shop.browse.id,
       })
     ).json();
+    const client = (await api.admin.request('POST', '/api/v1/clients', { name: 'ci' })).json();
     const ids: Record<string, string> = {
+      clients: client.id,
       projects: shop.project.id,
       agents: shop.agent.id,
       tools: tool.id,
@@ -122,7 +124,8 @@ describeEachDatabase('tenancy in the API', (fresh) => {
             : method === 'PATCH'
               ? {}
               : undefined;
-        const foreign = await api.bob.request(method as 'GET', url, body);
+        // Tenant B's admin: no role sees another tenant's objects.
+        const foreign = await api.bobAdmin.request(method as 'GET', url, body);
         expect(foreign.statusCode, `${method} ${path} by another tenant`).toBe(404);
       }
     }
