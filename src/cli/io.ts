@@ -10,9 +10,16 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Resolves with the signal's name when the process is asked to stop (SIGTERM, SIGINT). */
   readonly stopRequested: () => Promise<string>;
+  /** All of standard input, for secrets that should not sit in argv (`--client-secret-stdin`). */
+  readonly readStdin?: () => Promise<string>;
 }
 
 export const processIo: CliIo = {
+  readStdin: async () => {
+    let text = '';
+    for await (const chunk of process.stdin) text += String(chunk);
+    return text;
+  },
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   now: () => Date.now(),

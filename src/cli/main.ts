@@ -1,6 +1,8 @@
 // The `rota` command line. Each command lives in its own file and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { ExitCode, processIo, reportErrors, type CliIo } from './io.ts';
+import { registerLogin } from './api/login.ts';
+import { registerSchedules } from './api/schedules.ts';
 import { registerBackup } from './backup.ts';
 import { registerClients } from './clients.ts';
 import { registerDemo } from './demo.ts';
@@ -28,6 +30,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   registerServe(program, io, setExit);
   registerDemo(program, io, setExit);
   registerClients(program, io, setExit);
+  registerLogin(program, io, setExit);
+  registerSchedules(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

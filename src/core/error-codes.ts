@@ -7,6 +7,7 @@ export const ErrorKind = {
   auth: 'auth',
   invariant: 'invariant',
   request: 'request',
+  cli: 'cli',
 } as const;
 export type ErrorKind = (typeof ErrorKind)[keyof typeof ErrorKind];
 
@@ -32,6 +33,7 @@ const request = (status: number, summary: string): CodeInfo => ({
 });
 const run = (summary: string, retryable = false): CodeInfo => ({ kind: 'run', summary, retryable });
 const auth = (summary: string): CodeInfo => ({ kind: 'auth', summary, retryable: false });
+const cli = (summary: string): CodeInfo => ({ kind: 'cli', summary, retryable: false });
 
 export const ERROR_CODES = {
   // Input validation (cadences, budgets, schedules).
@@ -90,6 +92,10 @@ export const ERROR_CODES = {
   invalid_token: auth('The bearer token is malformed, expired, revoked or not Rota’s.'),
   secret_key_missing: auth('No usable `ROTA_SECRET_KEY`: required with PostgreSQL.'),
   secret_key_mismatch: auth('Stored keys were sealed under another `ROTA_SECRET_KEY`.'),
+  // The command line's API commands (`rota schedules …`), before or instead of an API answer.
+  not_logged_in: cli('No stored credentials: run `rota login` first.'),
+  server_unreachable: cli('The server the CLI logged in to does not answer.'),
+  token_refused: cli('The token endpoint refused the stored credentials.'),
   // Broken invariants: a bug in Rota, never the caller's fault.
   illegal_run_transition: {
     kind: 'invariant',

@@ -8,6 +8,7 @@ const SECTIONS: Record<string, ErrorKind> = {
   Authentication: 'auth',
   'Broken invariants': 'invariant',
   'Request errors': 'request',
+  'Command line': 'cli',
 };
 
 /** The codes docs/errors.md lists, by the kind its section names. */
