@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   not_found: request(404, 'No such resource, or it belongs to another tenant.'),
   unauthenticated: request(401, 'No credentials, or credentials that do not verify.'),
   forbidden: request(403, 'The caller lacks the role this operation needs.'),
+  insufficient_scope: request(403, 'The token lacks the scope this operation needs.'),
   payload_too_large: request(413, 'The request body is larger than the API accepts.'),
   unsupported_media_type: request(415, 'The request body is not `application/json`.'),
   idempotency_key_reused: request(409, 'An `Idempotency-Key` was reused with a different request.'),

@@ -1,6 +1,7 @@
 // Every /api/v1 request carries a bearer credential; the Authenticator handed in turns it into a
 // Principal or refuses it (401 + WWW-Authenticate). Routes read the tenant from the principal only.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { hasScope, type Scope } from '../core/principal.ts';
 import type { Authenticator, Principal } from './principal.ts';
 import { ApiError } from './problem.ts';
 
@@ -18,9 +19,18 @@ export function registerAuthentication(app: FastifyInstance, authenticate: Authe
       throw new ApiError(401, 'unauthenticated', 'Send a valid bearer token in Authorization.', {
         headers: { 'www-authenticate': 'Bearer' },
       });
+    // A token narrowed to fewer scopes than its role allows does only what they cover: reading
+    // needs `read`, every change `write` (admin routes also `admin`, in requireAdmin).
+    const needed: Scope = request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write';
+    if (!hasScope(principal, needed)) throw insufficientScope(needed);
     request.principal = principal;
   });
 }
+
+const insufficientScope = (scope: Scope): ApiError =>
+  new ApiError(403, 'insufficient_scope', `This token lacks the \`${scope}\` scope.`, {
+    headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${scope}"` },
+  });
 
 export function principalOf(request: FastifyRequest): Principal {
   if (request.principal === null)
@@ -35,5 +45,6 @@ export function requireAdmin(request: FastifyRequest): Principal {
   const principal = principalOf(request);
   if (principal.role !== 'admin')
     throw new ApiError(403, 'forbidden', 'Only a tenant admin may do this.');
+  if (!hasScope(principal, 'admin')) throw insufficientScope('admin');
   return principal;
 }

@@ -3,6 +3,7 @@
 import pino from 'pino';
 import type { LightMyRequestResponse } from 'fastify';
 import { clientAdmin } from '../../src/auth/clients.ts';
+import { ROLE_SCOPES } from '../../src/core/principal.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import type { Principal } from '../../src/http/principal.ts';
@@ -33,6 +34,8 @@ export interface ApiHarness {
   readonly admin: Caller;
   readonly bob: Caller;
   readonly bobAdmin: Caller;
+  /** Tenant A's caller with the given role and exactly these scopes (a narrowed token). */
+  scoped(role: 'admin' | 'member', scopes: Principal['scopes']): Caller;
   /** How often the API told the scheduler that schedules changed. */
   readonly wakes: () => number;
   setNow(ms: number): void;
@@ -99,7 +102,7 @@ export async function apiHarness(
     role,
     subject,
     kind: 'client',
-    scopes: [],
+    scopes: ROLE_SCOPES[role],
   });
   return {
     app,
@@ -107,6 +110,7 @@ export async function apiHarness(
     admin: caller(person(a, 'admin', 'client-admin')),
     bob: caller(person(b, 'member', 'client-bob')),
     bobAdmin: caller(person(b, 'admin', 'client-bob-admin')),
+    scoped: (role, scopes) => caller({ ...person(a, role, `client-${role}-scoped`), scopes }),
     wakes: () => wakes,
     setNow: (ms) => void (now = ms),
     close: () => app.close(),

@@ -161,7 +161,7 @@ describe('an unreachable database', () => {
       role: 'member',
       subject: 'c',
       kind: 'client',
-      scopes: [],
+      scopes: ['read', 'write'],
     });
     try {
       const response = await app.inject({

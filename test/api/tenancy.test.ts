@@ -1,6 +1,7 @@
 // Tenancy: the tenant comes from the token only; another tenant's id is a 404 on every route, a
 // reference to another tenant's object is "not in this project", and lists never show it.
 import Fastify from 'fastify';
+import { ROLE_SCOPES } from '../../src/core/principal.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   principalOf,
@@ -188,7 +189,7 @@ describe('the admin guard', () => {
     app.get('/admin-only', (request) => ({ subject: requireAdmin(request).subject }));
     app.get('/anyone', (request) => ({ subject: principalOf(request).subject }));
     const token = (role: 'admin' | 'member') =>
-      `Bearer ${tokens.sign({ tenantId: 't', role, subject: role, kind: 'user', scopes: [] })}`;
+      `Bearer ${tokens.sign({ tenantId: 't', role, subject: role, kind: 'user', scopes: ROLE_SCOPES[role] })}`;
     try {
       const member = await app.inject({
         url: '/admin-only',

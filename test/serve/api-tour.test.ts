@@ -42,19 +42,24 @@ async function start() {
   const member = await client('member');
   server = await serve(loaded.config, { role: 'all', logDestination: { write: () => undefined } });
   const url = server.url;
-  const token = async (created: CreatedClient) => {
+  const token = async (created: CreatedClient, scope?: string) => {
     const response = await fetch(`${url}/oauth/token`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         authorization: `Basic ${Buffer.from(`${created.client.client_id}:${created.clientSecret}`).toString('base64')}`,
       },
-      body: 'grant_type=client_credentials',
+      body: `grant_type=client_credentials${scope === undefined ? '' : `&scope=${scope}`}`,
     });
     expect(response.status).toBe(200);
     return ((await response.json()) as { access_token: string }).access_token;
   };
-  return { url, admin: await token(admin), member: await token(member) };
+  return {
+    url,
+    admin: await token(admin),
+    member: await token(member),
+    reader: await token(admin, 'read'),
+  };
 }
 
 /** Seed 1's curl, as the guide prints it, plus `-w` for the status line. */
@@ -96,7 +101,7 @@ it('registers the scheduling app with the seed’s curl byte for byte, again on 
 });
 
 it('takes a real token through the tour: a project, an agent, a journey, a schedule and its item', async () => {
-  const { url, admin } = await start();
+  const { url, admin, reader } = await start();
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${url}${path}`, {
       method,
@@ -144,6 +149,13 @@ it('takes a real token through the tour: a project, an agent, a journey, a sched
   expect(read.status).toBe(200);
   expect(read.body.next_runs).toHaveLength(5);
   expect(read.body.items).toHaveLength(1);
+  const readOnly = await fetch(`${url}/api/v1/projects`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${reader}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Not allowed' }),
+  });
+  expect(readOnly.status).toBe(403);
+  expect(((await readOnly.json()) as { code: string }).code).toBe('insufficient_scope');
   const forged = await fetch(`${url}/api/v1/projects`, {
     headers: { authorization: `Bearer ${admin.slice(0, -4)}AAAA` },
   });
