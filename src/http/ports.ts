@@ -61,7 +61,12 @@ export interface SchedulePort {
   update(
     tenantId: string,
     id: string,
-    change: Partial<ScheduleSettings> & { readonly next_fire_at: number | null },
+    change: Partial<ScheduleSettings> & {
+      /** Only when the cadence or enabled state changed. */
+      readonly next_fire_at?: number | null;
+      /** Paused → enabled: the failure streak starts over. */
+      readonly resumed?: boolean;
+    },
     now: number,
   ): Promise<ScheduleRecord | undefined>;
   remove(tenantId: string, id: string): Promise<boolean>;

@@ -17,8 +17,10 @@ import { parseNullableObject, parseObject, toJson, toNullableJson } from './json
 import type { ScheduleItemTable, ScheduleTable } from './schema.ts';
 
 export type ScheduleChange = Partial<ScheduleSettings> & {
-  /** Always given: the route recomputes it whenever cadence or enabled may have changed. */
-  readonly next_fire_at: number | null;
+  /** Given only when cadence or enabled changed: otherwise the scheduler's value stands. */
+  readonly next_fire_at?: number | null;
+  /** Paused → enabled: the failure streak starts over. */
+  readonly resumed?: boolean;
 };
 
 export interface ItemPatch {
@@ -144,7 +146,13 @@ export function scheduleAdminStore(database: Database) {
     ): Promise<ScheduleRecord | undefined> {
       const row = await db
         .updateTable('schedules')
-        .set({ ...settingsToRow(change), next_fire_at: change.next_fire_at, updated_at: now })
+        .set({
+          ...settingsToRow(change),
+          // Written only when re-armed, so a tick that advanced the schedule meanwhile is kept.
+          ...(change.next_fire_at === undefined ? {} : { next_fire_at: change.next_fire_at }),
+          ...(change.resumed === true ? { consecutive_failures: 0 } : {}),
+          updated_at: now,
+        })
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
         .returningAll()

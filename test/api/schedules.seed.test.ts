@@ -2,6 +2,7 @@
 // schedule endpoint this part implements, plus SPEC section 2's cadences and the preview.
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { uuidv7 } from '../../src/storage/new-id.ts';
+import { scheduleAdminStore } from '../../src/storage/schedule-admin-store.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { apiHarness, seedProject, T0, type ApiHarness } from './api-harness.ts';
 
@@ -261,6 +262,46 @@ describeEachDatabase('schedules as the seed has them', (fresh) => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].field).toBe('/run_days');
     expect(api.wakes()).toBe(4);
+  });
+
+  it('leaves the scheduler’s next fire time alone on a PATCH that does not re-arm, and resets the failure streak on resume', async () => {
+    const schedule = (await create()).json();
+    const rows = () =>
+      db.database.db
+        .selectFrom('schedules')
+        .select(['next_fire_at', 'consecutive_failures', 'pause_note', 'enabled'])
+        .where('id', '=', schedule.id)
+        .executeTakeFirstOrThrow();
+    // The scheduler moves the schedule on between the route's read and its write: the write of
+    // a rename carries no next fire time, so the scheduler's stands.
+    const advanced = T0 + 7 * 86_400_000;
+    await db.database.db
+      .updateTable('schedules')
+      .set({ next_fire_at: advanced })
+      .where('id', '=', schedule.id)
+      .execute();
+    await scheduleAdminStore(db.database).update(
+      api.alice.tenantId,
+      schedule.id,
+      { name: 'Renamed' },
+      T0,
+    );
+    expect((await rows()).next_fire_at).toBe(advanced);
+    await api.alice.request('PATCH', `/api/v1/schedules/${schedule.id}`, { name: 'Again' });
+    expect((await rows()).next_fire_at).toBe(advanced);
+    // Paused after failures (as the tick ender does), then resumed: the streak starts over.
+    await db.database.db
+      .updateTable('schedules')
+      .set({ enabled: 0, consecutive_failures: 3, pause_note: 'Paused after 3 failed ticks.' })
+      .where('id', '=', schedule.id)
+      .execute();
+    const resumed = await api.alice.request('PATCH', `/api/v1/schedules/${schedule.id}`, {
+      enabled: true,
+    });
+    expect(resumed.statusCode).toBe(200);
+    expect(resumed.json()).toMatchObject({ enabled: true, pause_note: null });
+    expect(await rows()).toMatchObject({ consecutive_failures: 0, pause_note: null, enabled: 1 });
+    expect((await rows()).next_fire_at).toBeGreaterThan(T0);
   });
 
   it('replays a schedule create retried with the same Idempotency-Key instead of creating another', async () => {

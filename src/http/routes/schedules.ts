@@ -176,16 +176,20 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
       if (cadence !== undefined && !cadence.ok) throw invalid(cadence.errors);
       const enabled = settings.enabled ?? current.enabled;
       const rearm = cadence !== undefined || enabled !== current.enabled;
+      const resumed = enabled && !current.enabled;
       const updated = await store.update(
         tenantId,
         current.id,
         {
           ...settings,
           ...(cadence === undefined ? {} : { cadence: cadence.value }),
-          // Resuming starts from the next fire time after now, never from the missed ones.
-          next_fire_at: rearm
-            ? nextFireAt(cadence?.value ?? current.cadence, enabled, now)
-            : current.next_fire_at,
+          // Resuming starts from the next fire time after now, never from the missed ones; a
+          // change that does not re-arm leaves the scheduler's next fire time alone.
+          ...(rearm
+            ? { next_fire_at: nextFireAt(cadence?.value ?? current.cadence, enabled, now) }
+            : {}),
+          // A resumed schedule drops its pause note (an automatic one above all) unless given one.
+          ...(resumed ? { resumed, pause_note: settings.pause_note ?? null } : {}),
         },
         now,
       );
