@@ -66,3 +66,22 @@ function checkHeaders(value: unknown): ValidationIssue[] {
       : [issue(pointer('/config/headers', name), 'invalid_value', 'Not a valid header.')],
   );
 }
+
+/** What the API shows instead of a credential: header values are write-only. */
+export const REDACTED = '[redacted]';
+
+/**
+ * A callee's configuration as the API shows it: every header value (an API key, a bearer token)
+ * replaced by REDACTED, so that reading an agent or tool never reveals the credential it carries.
+ */
+export function redactCalleeConfig(
+  config: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const headers = config.headers;
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
+    return { ...config };
+  return {
+    ...config,
+    headers: Object.fromEntries(Object.keys(headers).map((name) => [name, REDACTED])),
+  };
+}

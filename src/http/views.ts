@@ -1,5 +1,6 @@
 // Stored records rendered as the contract's response shapes: instants as ISO strings.
 import type { Cadence } from '../core/cadence.ts';
+import { redactCalleeConfig } from '../core/callee-config.ts';
 import { formatInstant } from '../core/instant.ts';
 import type {
   CalleeRecord,
@@ -25,7 +26,7 @@ export const calleeView = <K extends string>(c: CalleeRecord) => ({
   project_id: c.project_id,
   name: c.name,
   kind: c.kind as K,
-  config: c.config,
+  config: redactCalleeConfig(c.config),
   input_schema: c.input_schema,
   output_schema: c.output_schema,
   timeout_seconds: c.timeout_seconds,

@@ -120,6 +120,30 @@ describeEachDatabase('the registry API', (fresh) => {
     expect(toHttp.json().errors[0]).toMatchObject({ field: '/config/url', code: 'required' });
   });
 
+  it('keeps an http agent’s header values write-only: every answer shows them redacted', async () => {
+    const shop = (await api.alice.request('POST', '/api/v1/projects', { name: 'Shop' })).json();
+    const created = await api.alice.request('POST', '/api/v1/agents', {
+      project_id: shop.id,
+      name: 'runtime',
+      kind: 'http',
+      config: { url: 'https://agents.example/run', headers: { 'X-Api-Key': 'sk-live-123' } },
+    });
+    expect(created.statusCode).toBe(201);
+    const redacted = { url: 'https://agents.example/run', headers: { 'X-Api-Key': '[redacted]' } };
+    expect(created.json().config).toEqual(redacted);
+    const read = await api.alice.request('GET', `/api/v1/agents/${created.json().id}`);
+    expect(read.json().config).toEqual(redacted);
+    const listed = await api.alice.request('GET', '/api/v1/agents');
+    expect(listed.body).not.toContain('sk-live-123');
+    // The worker still calls the agent with the real value.
+    const stored = await db.database.db
+      .selectFrom('agents')
+      .select('config')
+      .where('id', '=', created.json().id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(stored.config).headers['X-Api-Key']).toBe('sk-live-123');
+  });
+
   it('refuses a journey whose agent is not in its project with 400 not_in_project', async () => {
     const { project, agent } = await seedProject(api.alice);
     const other = await seedProject(api.alice, 'Other');
