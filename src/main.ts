@@ -29,6 +29,7 @@ import { uuidv7 } from './storage/new-id.ts';
 import { openDatabase, sqliteFile } from './storage/open-database.ts';
 import { allowedOrigins } from './storage/outbound-origin-store.ts';
 import { apiStores } from './storage/api-stores.ts';
+import { isDatabaseUnavailable } from './storage/database-unavailable.ts';
 import { backupSqlite } from './storage/sqlite/sqlite-backup.ts';
 import { ensureDefaultTenant, ensureTenantNamed } from './storage/tenant-store.ts';
 import { executors } from './worker/executors/registry.ts';
@@ -146,7 +147,11 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
       now,
       ...(servesApi
         ? {
-            oauth: tokens.service,
+            oauth: {
+              token: (request) => tokens.service.token(request),
+              jwks: () => tokens.service.jwks(),
+              isUnavailable: isDatabaseUnavailable,
+            },
             api: {
               stores: { ...apiStores(database), clients: clientAdmin(database, { now, newId }) },
               authenticate: async (header) => {

@@ -90,6 +90,9 @@ export const ERROR_CODES = {
   invalid_client: auth('Client authentication failed: unknown client, wrong secret, or none sent.'),
   unsupported_grant_type: auth('The token endpoint does not support this `grant_type`.'),
   invalid_scope: auth('A requested scope is unknown or beyond the client’s role.'),
+  temporarily_unavailable: auth(
+    'The token endpoint cannot reach the database; retry after `Retry-After`.',
+  ),
   invalid_token: auth('The bearer token is malformed, expired, revoked or not Rota’s.'),
   secret_key_missing: auth('No usable `ROTA_SECRET_KEY`: required with PostgreSQL.'),
   secret_key_mismatch: auth('Stored keys were sealed under another `ROTA_SECRET_KEY`.'),

@@ -26,7 +26,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       api.setValidatorCompiler(validatorCompiler);
       api.setSerializerCompiler(serializerCompiler);
       registerJsonBody(api);
-      registerErrorHandler(api, deps.stores.isUnavailable);
+      registerErrorHandler(api, deps.stores);
       await registerOpenApi(api);
       await api.register(
         async (v1) => {
@@ -54,7 +54,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       ai.setValidatorCompiler(validatorCompiler);
       ai.setSerializerCompiler(serializerCompiler);
       registerJsonBody(ai);
-      registerErrorHandler(ai, deps.stores.isUnavailable);
+      registerErrorHandler(ai, deps.stores);
       registerAuthentication(ai, deps.authenticate);
       registerRateLimits(ai, deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.now);
       await ai.register(oauthAppRoutes, deps);

@@ -42,7 +42,10 @@ export function sendProblem(
 
 export function registerErrorHandler(
   app: FastifyInstance,
-  isUnavailable: (error: unknown) => boolean,
+  storage: {
+    readonly isUnavailable: (error: unknown) => boolean;
+    readonly isReferenceGone: (error: unknown) => boolean;
+  },
 ): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof ApiError)
@@ -68,7 +71,15 @@ export function registerErrorHandler(
     }
     const known = 'code' in error ? FASTIFY[error.code] : undefined;
     if (known !== undefined) return sendProblem(reply, known[0], known[1], known[2]);
-    if (isUnavailable(error)) {
+    // A referenced object deleted between the route's check and its write: as if never there.
+    if (storage.isReferenceGone(error))
+      return sendProblem(
+        reply,
+        400,
+        'not_in_project',
+        'An object this request refers to was deleted meanwhile; it is not in this project.',
+      );
+    if (storage.isUnavailable(error)) {
       request.log.warn({ err: error }, 'the database is unreachable');
       return sendProblem(
         reply,

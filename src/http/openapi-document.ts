@@ -8,7 +8,9 @@ const never = () => Promise.reject(new Error('the OpenAPI document is built with
 // Every store is an object whose every method rejects; routes only keep references to them.
 const unused = new Proxy({} as ApiStores, {
   get: (_target, name) =>
-    name === 'isUnavailable' ? () => false : new Proxy({}, { get: () => never }),
+    name === 'isUnavailable' || name === 'isReferenceGone'
+      ? () => false
+      : new Proxy({}, { get: () => never }),
 });
 
 export async function openApiDocument(): Promise<string> {

@@ -114,6 +114,8 @@ export interface ApiStores {
   readonly idempotency: IdempotencyPort;
   readonly tenants: TenantPort;
   readonly clients: ClientsPort;
+  /** Whether a write failed because a row it referenced was deleted meanwhile (answered 400). */
+  readonly isReferenceGone: (error: unknown) => boolean;
   /** Whether an error means the database is unreachable (answered 503 + Retry-After). */
   readonly isUnavailable: (error: unknown) => boolean;
 }

@@ -1,6 +1,6 @@
 // Every store the REST API uses, over one database: what main.ts hands to the HTTP layer.
 import type { Database } from './database.ts';
-import { isDatabaseUnavailable } from './database-unavailable.ts';
+import { isDatabaseUnavailable, isReferenceGone } from './database-unavailable.ts';
 import { idempotencyStore } from './idempotency-store.ts';
 import { journeyStore } from './journey-store.ts';
 import { projectStore } from './project-store.ts';
@@ -23,5 +23,6 @@ export function apiStores(database: Database) {
         enableUserScheduling(database, tenantId, now),
     },
     isUnavailable: isDatabaseUnavailable,
+    isReferenceGone,
   };
 }

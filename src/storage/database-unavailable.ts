@@ -1,5 +1,6 @@
 // Whether an error means the database cannot be reached (answered 503 + Retry-After), as opposed
-// to a query that failed. Recognised by error codes, so no caller needs to know the drivers.
+// to a query that failed, or that a row it referenced is gone (400). Recognised by error codes,
+// so no caller needs to know the drivers.
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -32,6 +33,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     // AggregateError (a dual-stack connect) carries the socket errors inside.
     if (e instanceof AggregateError && e.errors.some((inner) => isDatabaseUnavailable(inner)))
       return true;
+    e = e.cause;
+  }
+  return false;
+}
+
+// A row referenced by what is being written was deleted meanwhile (a race between a check and the
+// write): PostgreSQL's foreign_key_violation, SQLite's FOREIGN KEY constraint failure.
+const FOREIGN_KEY_CODES = new Set(['23503', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
+
+export function isReferenceGone(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && FOREIGN_KEY_CODES.has(code)) return true;
     e = e.cause;
   }
   return false;

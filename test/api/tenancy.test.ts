@@ -184,7 +184,7 @@ describe('the admin guard', () => {
   it('answers a member with 403 forbidden and lets an admin through', async () => {
     const tokens = testTokens();
     const app = Fastify({ logger: false });
-    registerErrorHandler(app, () => false);
+    registerErrorHandler(app, { isUnavailable: () => false, isReferenceGone: () => false });
     registerAuthentication(app, tokens.authenticate);
     app.get('/admin-only', (request) => ({ subject: requireAdmin(request).subject }));
     app.get('/anyone', (request) => ({ subject: principalOf(request).subject }));

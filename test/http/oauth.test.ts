@@ -18,6 +18,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Database } from '../../src/storage/database.ts';
+import { isDatabaseUnavailable } from '../../src/storage/database-unavailable.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { openSqlite } from '../../src/storage/sqlite/sqlite-database.ts';
 
@@ -220,5 +221,43 @@ describe('without a token service', () => {
     );
     expect((await bare.inject({ method: 'POST', url: '/oauth/token' })).statusCode).toBe(404);
     await bare.close();
+  });
+});
+
+describe('POST /oauth/token while the database is away', () => {
+  it('answers 503 temporarily_unavailable with Retry-After, never a 500', async () => {
+    // Closing the database makes every query fail the way an unreachable one does.
+    await database.close();
+    const away = buildApp({
+      logger: createLogger({ level: 'error', destination: { write: () => undefined } }),
+      metrics: createMetrics(),
+      readiness: () => Promise.resolve({ ready: false, checks: {} }),
+      now: () => auth.clock.now,
+      oauth: {
+        token: (request) => auth.service.token(request),
+        jwks: () => auth.service.jwks(),
+        isUnavailable: isDatabaseUnavailable,
+      },
+    });
+    try {
+      const response = await away.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: {
+          'content-type': FORM,
+          authorization: basic(client.client.client_id, client.clientSecret),
+        },
+        payload: 'grant_type=client_credentials',
+      });
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json()).toEqual({
+        error: 'temporarily_unavailable',
+        error_description: 'the database is unreachable; try again shortly',
+      });
+    } finally {
+      await away.close();
+      database = openSqlite({ path: join(dir, 'rota.db') });
+    }
   });
 });

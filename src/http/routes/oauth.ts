@@ -25,7 +25,11 @@ export interface OAuthEndpoints {
     | { readonly ok: false; readonly error: string; readonly description: string }
   >;
   jwks(): Promise<{ readonly keys: readonly object[] }>;
+  /** Whether an error means the database is unreachable: answered 503 + Retry-After. */
+  readonly isUnavailable?: (error: unknown) => boolean;
 }
+
+const RETRY_AFTER_SECONDS = 5;
 
 const FORM = 'application/x-www-form-urlencoded';
 const TOKEN_BODY_LIMIT = 16 * 1024;
@@ -41,7 +45,14 @@ export function registerOAuthRoutes(app: FastifyInstance, endpoints: OAuthEndpoi
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, _body, finish) =>
       finish(null, UNSUPPORTED),
     );
-    scope.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+    scope.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+      if (endpoints.isUnavailable?.(error) === true) {
+        request.log.warn({ err: error }, 'the database is unreachable');
+        return noStore(reply).code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({
+          error: 'temporarily_unavailable',
+          error_description: 'the database is unreachable; try again shortly',
+        });
+      }
       if ((error.statusCode ?? 500) >= 500) throw error;
       return oauthError(reply, 400, 'invalid_request', error.message);
     });
