@@ -13,7 +13,9 @@ import { validatorCompiler } from './request-validation.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { registryRoutes } from './routes/registry.ts';
+import { runRoutes } from './routes/runs.ts';
 import { scheduleItemRoutes } from './routes/schedule-items.ts';
+import { scheduleRunRoutes } from './routes/schedule-runs.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { testPlanRoutes } from './routes/test-plans.ts';
 
@@ -38,6 +40,8 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
           await v1.register(testPlanRoutes, deps);
           await v1.register(scheduleRoutes, deps);
           await v1.register(scheduleItemRoutes, deps);
+          await v1.register(scheduleRunRoutes, deps);
+          await v1.register(runRoutes, deps);
         },
         { prefix: '/v1' },
       );

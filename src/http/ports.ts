@@ -12,6 +12,16 @@ import type {
   ScheduleSettings,
   TestPlanRecord,
 } from '../core/resources.ts';
+import type {
+  AuditEntryRecord,
+  AuditPageRequest,
+  CancelResult,
+  NewRun,
+  RunDetailRecord,
+  RunFilter,
+  RunRecord,
+  TickEntryRecord,
+} from '../core/run-records.ts';
 
 type Patch<T> = { readonly [K in keyof T]?: T[K] | undefined };
 type ProjectFilter = { readonly projectId?: string | undefined };
@@ -82,6 +92,29 @@ export interface IdempotencyPort {
   save(tenantId: string, response: IdempotentResponse): Promise<void>;
 }
 
+/** A schedule's audit trail: ticks and missed fire times, newest first (ADR 18). */
+export interface AuditPort {
+  trail(tenantId: string, scheduleId: string, page: AuditPageRequest): Promise<AuditEntryRecord[]>;
+  tick(tenantId: string, tickId: string): Promise<TickEntryRecord | undefined>;
+}
+
+export interface RunPort {
+  list(tenantId: string, filter: RunFilter, page: PageRequest): Promise<RunRecord[]>;
+  get(tenantId: string, id: string): Promise<RunRecord | undefined>;
+  detail(tenantId: string, id: string): Promise<RunDetailRecord | undefined>;
+  create(tenantId: string, run: NewRun): Promise<RunRecord>;
+  cancel(tenantId: string, id: string, now: number): Promise<CancelResult>;
+}
+
+/**
+ * What the API asks of the engine, handed in by main.ts (http may not import the engine).
+ * `trigger` ticks a schedule now through the regular selection (SPEC section 3, manual
+ * trigger): the new tick's id, or undefined when the schedule is gone.
+ */
+export interface EnginePort {
+  trigger(scheduleId: string, now: number): Promise<string | undefined>;
+}
+
 export interface ApiStores {
   readonly projects: ProjectPort;
   readonly agents: CalleePort;
@@ -90,6 +123,8 @@ export interface ApiStores {
   readonly testPlans: TestPlanPort;
   readonly schedules: SchedulePort;
   readonly idempotency: IdempotencyPort;
+  readonly audit: AuditPort;
+  readonly runs: RunPort;
   /** Whether an error means the database is unreachable (answered 503 + Retry-After). */
   readonly isUnavailable: (error: unknown) => boolean;
 }

@@ -4,8 +4,10 @@ import { isDatabaseUnavailable } from './database-unavailable.ts';
 import { idempotencyStore } from './idempotency-store.ts';
 import { journeyStore } from './journey-store.ts';
 import { projectStore } from './project-store.ts';
+import { runAdminStore } from './run-admin-store.ts';
 import { registryStore } from './registry-store.ts';
 import { scheduleAdminStore } from './schedule-admin-store.ts';
+import { scheduleAuditStore } from './schedule-audit-store.ts';
 import { testPlanStore } from './test-plan-store.ts';
 
 export function apiStores(database: Database) {
@@ -17,6 +19,8 @@ export function apiStores(database: Database) {
     testPlans: testPlanStore(database),
     schedules: scheduleAdminStore(database),
     idempotency: idempotencyStore(database),
+    audit: scheduleAuditStore(database),
+    runs: runAdminStore(database),
     isUnavailable: isDatabaseUnavailable,
   };
 }

@@ -8,6 +8,7 @@ import { initial } from './migrations/0001-initial.ts';
 import { scheduleClaims } from './migrations/0002-schedule-claims.ts';
 import { outboundOrigins } from './migrations/0003-outbound-origins.ts';
 import { api } from './migrations/0006-api.ts';
+import { runHistory } from './migrations/0008-run-history.ts';
 
 export type MigrationSet = Readonly<Record<string, (dialect: Dialect) => Migration>>;
 
@@ -16,6 +17,7 @@ export const MIGRATIONS: MigrationSet = {
   '0002-schedule-claims': scheduleClaims,
   '0003-outbound-origins': outboundOrigins,
   '0006-api': api,
+  '0008-run-history': runHistory,
 };
 
 export interface MigrationOutcome {

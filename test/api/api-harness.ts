@@ -2,6 +2,7 @@
 // (SQLite file or PostgreSQL schema), two tenants, and signed test tokens for each.
 import pino from 'pino';
 import type { LightMyRequestResponse } from 'fastify';
+import { manualTrigger } from '../../src/engine/manual-trigger.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import type { Principal } from '../../src/http/principal.ts';
@@ -67,6 +68,7 @@ export async function apiHarness(
     now: () => now,
     api: {
       stores: apiStores(database),
+      engine: manualTrigger({ database, newId: () => uuidv7(now) }),
       authenticate: tokens.authenticate,
       newId: () => uuidv7(now),
       onSchedulesChanged: () => void wakes++,

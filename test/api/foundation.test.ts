@@ -8,6 +8,7 @@ import pino from 'pino';
 import { buildApp } from '../../src/http/app.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import { openApiDocument } from '../../src/http/openapi-document.ts';
+import { manualTrigger } from '../../src/engine/manual-trigger.ts';
 import { apiStores } from '../../src/storage/api-stores.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { openPostgres } from '../../src/storage/postgres/postgres-database.ts';
@@ -138,6 +139,7 @@ describe('an unreachable database', () => {
       now: () => T0,
       api: {
         stores: apiStores(database),
+        engine: manualTrigger({ database, newId: () => uuidv7(T0) }),
         authenticate: tokens.authenticate,
         newId: () => uuidv7(T0),
       },
