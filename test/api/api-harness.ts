@@ -35,6 +35,7 @@ export interface ApiHarness {
   /** How often the API told the scheduler that schedules changed. */
   readonly wakes: () => number;
   setNow(ms: number): void;
+  now(): number;
   close(): Promise<void>;
 }
 
@@ -105,6 +106,7 @@ export async function apiHarness(
     bob: caller(person(b, 'member', 'client-bob')),
     wakes: () => wakes,
     setNow: (ms) => void (now = ms),
+    now: () => now,
     close: () => app.close(),
   };
 }
