@@ -156,3 +156,25 @@ export type CancelResult =
   | { readonly result: 'cancelled'; readonly run: RunRecord }
   | { readonly result: 'ended'; readonly run: RunRecord }
   | { readonly result: 'missing' };
+
+/** The tenant's settings (SPEC section 3: the daily agent budget counts in its time zone). */
+export interface TenantRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly timezone: string;
+  /** null = unlimited. */
+  readonly daily_agent_budget: number | null;
+  readonly created_at: number;
+  readonly updated_at: number;
+}
+
+/** Agents and runs of one schedule (null: runs started directly) in one quarter hour. */
+export interface SpendingBucket {
+  readonly schedule_id: string | null;
+  /** Start of the quarter hour: every zone's midnight falls on one. */
+  readonly at: number;
+  readonly agents: number;
+  readonly runs: number;
+}
+
+export const SPENDING_BUCKET_MS = 900_000;

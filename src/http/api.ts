@@ -14,9 +14,11 @@ import { journeyRoutes } from './routes/journeys.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { runRoutes } from './routes/runs.ts';
+import { scheduleForecastRoutes } from './routes/schedule-forecast.ts';
 import { scheduleItemRoutes } from './routes/schedule-items.ts';
 import { scheduleRunRoutes } from './routes/schedule-runs.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
+import { tenantRoutes } from './routes/tenant.ts';
 import { testPlanRoutes } from './routes/test-plans.ts';
 
 export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
@@ -42,6 +44,8 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
           await v1.register(scheduleItemRoutes, deps);
           await v1.register(scheduleRunRoutes, deps);
           await v1.register(runRoutes, deps);
+          await v1.register(scheduleForecastRoutes, deps);
+          await v1.register(tenantRoutes, deps);
         },
         { prefix: '/v1' },
       );

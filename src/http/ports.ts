@@ -20,6 +20,8 @@ import type {
   RunDetailRecord,
   RunFilter,
   RunRecord,
+  SpendingBucket,
+  TenantRecord,
   TickEntryRecord,
 } from '../core/run-records.ts';
 
@@ -106,6 +108,19 @@ export interface RunPort {
   cancel(tenantId: string, id: string, now: number): Promise<CancelResult>;
 }
 
+/** The caller's tenant: its settings and what its runs spend. */
+export interface TenantPort {
+  get(tenantId: string): Promise<TenantRecord | undefined>;
+  update(
+    tenantId: string,
+    change: Patch<Pick<TenantRecord, 'name' | 'timezone' | 'daily_agent_budget'>>,
+    now: number,
+  ): Promise<TenantRecord | 'name_taken' | undefined>;
+  spending(tenantId: string, since: number): Promise<SpendingBucket[]>;
+  /** Agents one run of each item's target spawns; null for a missing target. */
+  itemCosts(tenantId: string, scheduleId: string): Promise<Map<string, number | null>>;
+}
+
 /**
  * What the API asks of the engine, handed in by main.ts (http may not import the engine).
  * `trigger` ticks a schedule now through the regular selection (SPEC section 3, manual
@@ -125,6 +140,7 @@ export interface ApiStores {
   readonly idempotency: IdempotencyPort;
   readonly audit: AuditPort;
   readonly runs: RunPort;
+  readonly tenant: TenantPort;
   /** Whether an error means the database is unreachable (answered 503 + Retry-After). */
   readonly isUnavailable: (error: unknown) => boolean;
 }

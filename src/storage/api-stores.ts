@@ -8,6 +8,7 @@ import { runAdminStore } from './run-admin-store.ts';
 import { registryStore } from './registry-store.ts';
 import { scheduleAdminStore } from './schedule-admin-store.ts';
 import { scheduleAuditStore } from './schedule-audit-store.ts';
+import { tenantBudgetStore } from './tenant-budget-store.ts';
 import { testPlanStore } from './test-plan-store.ts';
 
 export function apiStores(database: Database) {
@@ -21,6 +22,7 @@ export function apiStores(database: Database) {
     idempotency: idempotencyStore(database),
     audit: scheduleAuditStore(database),
     runs: runAdminStore(database),
+    tenant: tenantBudgetStore(database),
     isUnavailable: isDatabaseUnavailable,
   };
 }

@@ -1,0 +1,122 @@
+// The caller's tenant (SPEC sections 3, 6 and 7): `GET /tenant` for everyone in it, `PATCH
+// /tenant` for admins only (name, daily_agent_budget, timezone), and `GET /budget`: today's
+// agents by schedule, what is left, and the last 14 local days in the tenant's zone.
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { Budget, Tenant, TenantUpdate } from '../../contract/tenant.ts';
+import { budgetReport, lastLocalDays, BUDGET_HISTORY_DAYS } from '../../core/budget-days.ts';
+import type { TenantRecord } from '../../core/run-records.ts';
+import { canonicalTimeZone } from '../../core/time-zone.ts';
+import { issue } from '../../core/validation-issue.ts';
+import type { ApiDeps } from '../api-deps.ts';
+import { principalOf, requireAdmin } from '../authentication.ts';
+import { ApiError, invalid, notFound } from '../problem.ts';
+import { COMMON, problems } from '../responses.ts';
+import { iso } from '../views.ts';
+
+const tags = ['tenant'];
+
+const tenantView = (t: TenantRecord) => ({
+  id: t.id,
+  name: t.name,
+  timezone: t.timezone,
+  daily_agent_budget: t.daily_agent_budget,
+  created_at: iso(t.created_at),
+  updated_at: iso(t.updated_at),
+});
+
+export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) => {
+  const { tenant: store, schedules } = deps.stores;
+
+  app.get(
+    '/tenant',
+    {
+      schema: {
+        tags,
+        summary: 'Read the caller’s tenant',
+        response: { 200: Tenant, ...problems(404, ...COMMON) },
+      },
+    },
+    async (request) => {
+      const found = await store.get(principalOf(request).tenantId);
+      if (found === undefined) throw notFound('tenant');
+      return tenantView(found);
+    },
+  );
+
+  app.patch(
+    '/tenant',
+    {
+      schema: {
+        tags,
+        summary: 'Change the tenant’s name, daily agent budget or time zone (admins)',
+        body: TenantUpdate,
+        response: { 200: Tenant, ...problems(400, 403, 404, 409, ...COMMON) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = requireAdmin(request);
+      const { timezone, ...rest } = request.body;
+      const zone = timezone === undefined ? undefined : canonicalTimeZone(timezone);
+      if (timezone !== undefined && zone === undefined)
+        throw invalid([
+          issue('/timezone', 'invalid_time_zone', `"${timezone}" is not an IANA time zone.`),
+        ]);
+      const updated = await store.update(tenantId, { ...rest, timezone: zone }, deps.now());
+      if (updated === 'name_taken')
+        throw new ApiError(409, 'name_taken', 'Another tenant already has this name.');
+      if (updated === undefined) throw notFound('tenant');
+      return tenantView(updated);
+    },
+  );
+
+  app.get(
+    '/budget',
+    {
+      schema: {
+        tags,
+        summary: 'The tenant’s agent budget: today by schedule, what is left, the last 14 days',
+        response: { 200: Budget, ...problems(404, ...COMMON) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      const tenant = await store.get(tenantId);
+      if (tenant === undefined) throw notFound('tenant');
+      const now = deps.now();
+      const since = lastLocalDays(tenant.timezone, now, BUDGET_HISTORY_DAYS)[0]!.start;
+      const report = budgetReport({
+        timeZone: tenant.timezone,
+        dailyAgentBudget: tenant.daily_agent_budget,
+        now,
+        buckets: await store.spending(tenantId, since),
+      });
+      const day = ({ date, start, end, agents, runs }: (typeof report.history)[number]) => ({
+        date,
+        start: iso(start),
+        end: iso(end),
+        agents,
+        runs,
+      });
+      const names = new Map<string, string | null>();
+      for (const { scheduleId } of report.today.bySchedule)
+        if (scheduleId !== null)
+          names.set(scheduleId, (await schedules.get(tenantId, scheduleId))?.name ?? null);
+      return {
+        timezone: tenant.timezone,
+        daily_agent_budget: tenant.daily_agent_budget,
+        today: {
+          ...day(report.today),
+          remaining: report.today.remaining,
+          by_schedule: report.today.bySchedule.map((s) => ({
+            schedule_id: s.scheduleId,
+            name: s.scheduleId === null ? null : (names.get(s.scheduleId) ?? null),
+            agents: s.agents,
+            runs: s.runs,
+          })),
+        },
+        history: report.history.map(day),
+      };
+    },
+  );
+  done();
+};
