@@ -8,12 +8,15 @@ import { mkdirSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
 import { repeatEvery, systemClock, type Clock } from './engine/clock.ts';
+import { manualTrigger } from './engine/manual-trigger.ts';
 import { Scheduler, type RoundReport } from './engine/scheduler.ts';
 import { holderName, isHolderAlive } from './engine/holder.ts';
 import { syncedClock } from './engine/synced-clock.ts';
+import type { ApiDeps } from './http/api-deps.ts';
 import { buildApp, type Readiness } from './http/app.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { apiStores } from './storage/api-stores.ts';
 import type { Database } from './storage/database.ts';
 import { setUpDemo, type DemoSetup } from './demo/demo-setup.ts';
 import { pingDatabase, readDatabaseTime } from './storage/database-time.ts';
@@ -191,6 +194,18 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     await closeAll().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * What the REST API is built from besides its authenticator (src/auth) and clock: the stores, and
+ * the engine's manual trigger (`onTick` wakes this process's worker after a tick queued runs).
+ */
+export function apiServices(
+  database: Database,
+  newId: () => string,
+  onTick?: () => void,
+): Pick<ApiDeps, 'stores' | 'engine' | 'newId'> {
+  return { stores: apiStores(database), engine: manualTrigger({ database, newId }, onTick), newId };
 }
 
 /** The configured database; the data directory is created for the embedded one. */

@@ -58,9 +58,12 @@ export const Run = z
   })
   .meta({ id: 'Run' });
 
+// Step and finding ids derive from the run's (`<run id>:<position>`), so they are no UUIDs.
+const DerivedId = z.string();
+
 export const RunStep = z
   .object({
-    id: Id,
+    id: DerivedId,
     position: z.int(),
     key: z.string().describe('The step’s id within its flow, journey or test plan.'),
     name: z.string(),
@@ -83,8 +86,8 @@ export const RunStep = z
 
 export const Finding = z
   .object({
-    id: Id,
-    step_id: Id.nullable(),
+    id: DerivedId,
+    step_id: DerivedId.nullable(),
     severity: z.enum(['critical', 'high', 'medium', 'low', 'info']),
     title: z.string(),
     detail: z.string().nullable(),

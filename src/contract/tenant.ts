@@ -10,6 +10,9 @@ const DailyAgentBudget = z
   .nullable()
   .describe('Agents the tenant may spawn per local day; null = unlimited (default 200).');
 
+/** `GET /tenant` and `GET /budget` take no query parameters: unknown ones are refused. */
+export const NoQuery = z.object({}).strict();
+
 export const Tenant = z
   .object({
     id: Id,

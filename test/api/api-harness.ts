@@ -2,13 +2,12 @@
 // (SQLite file or PostgreSQL schema), two tenants, and signed test tokens for each.
 import pino from 'pino';
 import type { LightMyRequestResponse } from 'fastify';
-import { manualTrigger } from '../../src/engine/manual-trigger.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import type { Principal } from '../../src/http/principal.ts';
 import type { RateLimits } from '../../src/http/rate-limit.ts';
+import { apiServices } from '../../src/main.ts';
 import type { Database } from '../../src/storage/database.ts';
-import { apiStores } from '../../src/storage/api-stores.ts';
 import { uuidv7 } from '../../src/storage/new-id.ts';
 import { testTokens } from './test-authenticator.ts';
 
@@ -68,10 +67,8 @@ export async function apiHarness(
     readiness: () => Promise.resolve({ ready: true, checks: {} }),
     now: () => now,
     api: {
-      stores: apiStores(database),
-      engine: manualTrigger({ database, newId: () => uuidv7(now) }),
+      ...apiServices(database, () => uuidv7(now)),
       authenticate: tokens.authenticate,
-      newId: () => uuidv7(now),
       onSchedulesChanged: () => void wakes++,
       ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     },

@@ -2,7 +2,7 @@
 // /tenant` for admins only (name, daily_agent_budget, timezone), and `GET /budget`: today's
 // agents by schedule, what is left, and the last 14 local days in the tenant's zone.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { Budget, Tenant, TenantUpdate } from '../../contract/tenant.ts';
+import { Budget, NoQuery, Tenant, TenantUpdate } from '../../contract/tenant.ts';
 import { budgetReport, lastLocalDays, BUDGET_HISTORY_DAYS } from '../../core/budget-days.ts';
 import type { TenantRecord } from '../../core/run-records.ts';
 import { canonicalTimeZone } from '../../core/time-zone.ts';
@@ -33,7 +33,8 @@ export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
       schema: {
         tags,
         summary: 'Read the caller’s tenant',
-        response: { 200: Tenant, ...problems(404, ...COMMON) },
+        querystring: NoQuery,
+        response: { 200: Tenant, ...problems(400, 404, ...COMMON) },
       },
     },
     async (request) => {
@@ -75,7 +76,8 @@ export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
       schema: {
         tags,
         summary: 'The tenant’s agent budget: today by schedule, what is left, the last 14 days',
-        response: { 200: Budget, ...problems(404, ...COMMON) },
+        querystring: NoQuery,
+        response: { 200: Budget, ...problems(400, 404, ...COMMON) },
       },
     },
     async (request) => {
