@@ -2,11 +2,11 @@
 // lines, and the findings agents reported. Lists are newest first; `POST /runs` and rerun start
 // one now, outside any tick, counted in the tenant's agents.
 import { z } from 'zod';
-import { RUN_STATUSES, RunTrigger } from '../core/run-state.ts';
+import { RUN_STATUSES, RunTrigger, type RunStatus as Status } from '../core/run-state.ts';
 import { Id, Instant, JsonObject } from './common.ts';
 import { RunTarget } from './schedule-runs.ts';
 
-const RunStatus = z.enum(RUN_STATUSES as [string, ...string[]]);
+const RunStatus = z.enum(RUN_STATUSES as [Status, ...Status[]]);
 const Trigger = z.enum(Object.values(RunTrigger) as [RunTrigger, ...RunTrigger[]]);
 
 export const RunListQuery = z

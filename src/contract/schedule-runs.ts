@@ -3,7 +3,7 @@
 // every missed fire time, so that each fire time is accounted for (SPEC section 3).
 import { z } from 'zod';
 import { TickSkipReason } from '../core/plan-tick.ts';
-import { RUN_STATUSES } from '../core/run-state.ts';
+import { RUN_STATUSES, type RunStatus } from '../core/run-state.ts';
 import { TickOutcome, TickTrigger } from '../core/tick-outcome.ts';
 import { Id, Instant } from './common.ts';
 
@@ -35,7 +35,7 @@ export const TickItemDecision = z
 export const TickRunSummary = z.object({
   id: Id,
   item_id: Id.nullable(),
-  status: z.enum(RUN_STATUSES as [string, ...string[]]),
+  status: z.enum(RUN_STATUSES as [RunStatus, ...RunStatus[]]),
   error_code: z.string().nullable(),
 });
 

@@ -171,6 +171,56 @@ describeEachDatabase('a schedule’s audit trail and manual trigger', (fresh) =>
     expect((await trail(schedule.id)).json().data).toHaveLength(2);
   });
 
+  it('records an item whose journey was deleted as skipped: invalid_target with the errors, beside a run failed with schema_mismatch; a removed item keeps its decisions with no target', async () => {
+    const { schedule, browse } = await scheduleWithItems({ daily_budget: 5 });
+    const search = (
+      await api.alice.request('POST', '/api/v1/journeys', {
+        project_id: shop.project.id,
+        name: 'Search',
+        agent_id: shop.agent.id,
+      })
+    ).json();
+    const item = (
+      await api.alice.request('POST', `/api/v1/schedules/${schedule.id}/items`, {
+        journey_id: search.id,
+      })
+    ).json();
+    expect((await api.alice.request('DELETE', `/api/v1/journeys/${search.id}`)).statusCode).toBe(
+      204,
+    );
+    const tick = (
+      await api.alice.request('POST', `/api/v1/schedules/${schedule.id}/trigger`)
+    ).json();
+    const invalid = tick.items.find((i: { item_id: string }) => i.item_id === item.id);
+    expect(invalid).toEqual({
+      item_id: item.id,
+      target: { type: 'journey', id: search.id },
+      rank: null,
+      score: null,
+      outcome: 'skipped',
+      reason: 'invalid_target',
+      errors: [{ code: 'target_missing', message: expect.stringContaining(search.id) }],
+    });
+    expect(tick.runs).toEqual(
+      expect.arrayContaining([
+        {
+          id: expect.any(String),
+          item_id: item.id,
+          status: 'failed',
+          error_code: 'schema_mismatch',
+        },
+      ]),
+    );
+    expect(tick.runs).toHaveLength(3);
+
+    await api.alice.request('DELETE', `/api/v1/schedules/${schedule.id}/items/${browse.id}`);
+    const [shown] = (await trail(schedule.id)).json().data;
+    expect(shown.items.find((i: { item_id: string }) => i.item_id === browse.id)).toMatchObject({
+      target: null,
+      outcome: 'selected',
+    });
+  });
+
   it('replays a trigger retried with the same Idempotency-Key instead of ticking twice', async () => {
     const { schedule } = await scheduleWithItems();
     const url = `/api/v1/schedules/${schedule.id}/trigger`;

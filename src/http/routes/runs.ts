@@ -69,15 +69,7 @@ export const runRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =>
       const { tenantId } = principalOf(request);
       const { schedule_id, status, trigger } = request.query;
       const p = pageRequest(request.query);
-      const rows = await runs.list(
-        tenantId,
-        {
-          scheduleId: schedule_id,
-          status: status as Parameters<typeof runs.list>[1]['status'],
-          trigger,
-        },
-        p,
-      );
+      const rows = await runs.list(tenantId, { scheduleId: schedule_id, status, trigger }, p);
       return pageOf(rows, p, runView);
     },
   );
