@@ -11,7 +11,8 @@ export const Forecast = z
   .object({
     schedule_id: Id,
     from: Instant,
-    to: Instant,
+    to: Instant.describe('The horizon’s end: `days` later, or the last of the first 2,000 ticks.'),
+    ticks_limited: z.boolean().describe('Whether the horizon was cut at 2,000 ticks.'),
     coverage_window_hours: z.int(),
     verdict: z.object({
       met: z.boolean(),

@@ -159,6 +159,7 @@ describeEachDatabase('the tenant, its budget and the coverage forecast', (fresh)
       schedule_id: schedule.id,
       from: '2027-03-10T12:00:00Z',
       to: '2027-03-17T12:00:00Z',
+      ticks_limited: false,
       coverage_window_hours: 48,
       verdict: { met: true, required_per_tick: null },
     });
@@ -190,6 +191,20 @@ describeEachDatabase('the tenant, its budget and the coverage forecast', (fresh)
       text: 'the schedule does not fire in the next 14 days',
       required_per_tick: null,
     });
+
+    const minutely = (
+      await api.alice.request('POST', '/api/v1/schedules', {
+        project_id: shop.project.id,
+        name: 'every minute',
+        cadence: { type: 'cron', expression: '* * * * *' },
+      })
+    ).json();
+    const bounded = (
+      await api.alice.request('GET', `/api/v1/schedules/${minutely.id}/forecast?days=31`)
+    ).json();
+    // 2,000 ticks a minute apart from 12:01: the horizon ends at the last, 21:20 the next day.
+    expect(bounded).toMatchObject({ ticks_limited: true, to: '2027-03-11T21:20:00Z' });
+    expect(bounded.ticks).toHaveLength(2_000);
 
     for (const query of ['?days=0', '?days=32', '?days=x', '?from=now'])
       expect(

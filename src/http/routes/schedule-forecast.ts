@@ -16,6 +16,9 @@ import { iso } from '../views.ts';
 
 // The auto budget's K looks 28 days past each tick (core/tick-budget.ts).
 const K_LOOKAHEAD_MS = 28 * MS_PER_DAY;
+// A per-minute cadence has 20,160 ticks in 14 days, seconds of simulation: the horizon ends at
+// this many ticks, so that one request cannot hold the event loop that long.
+export const MAX_FORECAST_TICKS = 2_000;
 
 export const scheduleForecastRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) => {
   const { schedules, tenant: tenants } = deps.stores;
@@ -63,6 +66,11 @@ export const scheduleForecastRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, d
               },
             ];
       });
+      const upcoming = fireTimes.filter((t) => t > now && t <= now + days * MS_PER_DAY);
+      const limited = upcoming.length > MAX_FORECAST_TICKS;
+      const horizonMs = limited
+        ? (upcoming[MAX_FORECAST_TICKS - 1] as number) - now
+        : days * MS_PER_DAY;
       const today = tenantDay(tenant.timezone, now);
       const usedToday = (await tenants.spending(tenantId, today.start)).reduce(
         (sum, bucket) => sum + bucket.agents,
@@ -70,7 +78,7 @@ export const scheduleForecastRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, d
       );
       const forecast = forecastCoverage({
         now,
-        days,
+        days: horizonMs / MS_PER_DAY,
         fireTimes,
         items,
         coverageWindowHours: schedule.coverage_window_hours,
@@ -84,7 +92,8 @@ export const scheduleForecastRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, d
       return {
         schedule_id: schedule.id,
         from: iso(now),
-        to: iso(now + days * MS_PER_DAY),
+        to: iso(now + horizonMs),
+        ticks_limited: limited,
         coverage_window_hours: schedule.coverage_window_hours,
         verdict: {
           met: forecast.verdict.met,
