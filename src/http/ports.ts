@@ -117,6 +117,7 @@ export interface TenantPort {
     now: number,
   ): Promise<TenantRecord | 'name_taken' | undefined>;
   spending(tenantId: string, since: number): Promise<SpendingBucket[]>;
+  scheduleNames(tenantId: string, ids: readonly string[]): Promise<Map<string, string>>;
   /** Agents one run of each item's target spawns; null for a missing target. */
   itemCosts(tenantId: string, scheduleId: string): Promise<Map<string, number | null>>;
 }

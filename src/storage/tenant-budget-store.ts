@@ -80,6 +80,18 @@ export function tenantBudgetStore(database: Database) {
       }));
     },
 
+    /** The names of the tenant's schedules among `ids`, by id. */
+    async scheduleNames(tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('schedules')
+        .select(['id', 'name'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', [...ids])
+        .execute();
+      return new Map(rows.map((row) => [row.id, row.name]));
+    },
+
     /** Agents one run of each item's target spawns; null for a target that no longer exists. */
     async itemCosts(tenantId: string, scheduleId: string): Promise<Map<string, number | null>> {
       const items = await db

@@ -25,7 +25,7 @@ const tenantView = (t: TenantRecord) => ({
 });
 
 export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) => {
-  const { tenant: store, schedules } = deps.stores;
+  const { tenant: store } = deps.stores;
 
   app.get(
     '/tenant',
@@ -99,10 +99,10 @@ export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
         agents,
         runs,
       });
-      const names = new Map<string, string | null>();
-      for (const { scheduleId } of report.today.bySchedule)
-        if (scheduleId !== null)
-          names.set(scheduleId, (await schedules.get(tenantId, scheduleId))?.name ?? null);
+      const names = await store.scheduleNames(
+        tenantId,
+        report.today.bySchedule.flatMap((s) => (s.scheduleId === null ? [] : [s.scheduleId])),
+      );
       return {
         timezone: tenant.timezone,
         daily_agent_budget: tenant.daily_agent_budget,
