@@ -2,6 +2,7 @@
 // today's agents by schedule, what is left, and the last 14 local days (SPEC sections 3 and 6).
 import { z } from 'zod';
 import { Id, Instant, Name } from './common.ts';
+import { RunTarget } from './schedule-runs.ts';
 
 const DailyAgentBudget = z
   .int()
@@ -60,3 +61,30 @@ export const Budget = z
     history: z.array(Day).describe('The last 14 local days, oldest first, today last.'),
   })
   .meta({ id: 'Budget' });
+
+export const CoverageQuery = z
+  .object({
+    days: z.coerce.number().int().min(1).max(31).default(14),
+    schedule_id: Id.optional().describe('Only this schedule.'),
+  })
+  .strict();
+
+export const Coverage = z
+  .object({
+    timezone: z.string(),
+    dates: z.array(z.string()).describe('Local dates, oldest first, today last.'),
+    schedules: z.array(
+      z.object({
+        schedule_id: Id,
+        name: z.string(),
+        items: z.array(
+          z.object({
+            item_id: Id,
+            target: RunTarget,
+            runs: z.array(z.int()).describe('Scheduled runs on each of `dates`.'),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: 'Coverage', description: 'Items × local days: how often each item ran.' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { budgetReport, lastLocalDays } from './budget-days.ts';
+import { budgetReport, lastLocalDays, runsPerItemPerDay } from './budget-days.ts';
 
 const HOUR = 3_600_000;
 // 2027-03-14 is the US spring-forward day: New York's local day is 23 hours long.
@@ -42,5 +42,17 @@ describe('budget days', () => {
     const base = { timeZone: 'UTC', now: NOW, buckets };
     expect(budgetReport({ ...base, dailyAgentBudget: 20 }).today.remaining).toBe(0);
     expect(budgetReport({ ...base, dailyAgentBudget: null }).today.remaining).toBeNull();
+  });
+
+  it('counts each item’s runs per local day, leaving out runs before the first day', () => {
+    const days = lastLocalDays('Asia/Kolkata', NOW, 2);
+    // Local midnight in Kolkata (+05:30) is 18:30 UTC the evening before.
+    expect(days[1]!.start).toBe(Date.UTC(2027, 2, 14, 18, 30));
+    const rows = runsPerItemPerDay(days, [
+      { item_id: 'a', at: days[1]!.start, runs: 2 },
+      { item_id: 'a', at: days[1]!.start - 900_000, runs: 1 },
+      { item_id: 'b', at: days[0]!.start - 900_000, runs: 5 },
+    ]);
+    expect([...rows]).toEqual([['a', [1, 2]]]);
   });
 });

@@ -77,3 +77,19 @@ export function budgetReport(input: {
     history,
   };
 }
+
+/** Runs per item on each of `days` (oldest first): the rows of the coverage heat map. */
+export function runsPerItemPerDay(
+  days: readonly TenantDay[],
+  buckets: readonly { readonly item_id: string; readonly at: number; readonly runs: number }[],
+): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const bucket of buckets) {
+    const index = days.findIndex((day) => bucket.at >= day.start && bucket.at < day.end);
+    if (index < 0) continue;
+    const row = out.get(bucket.item_id) ?? days.map(() => 0);
+    row[index] = (row[index] ?? 0) + bucket.runs;
+    out.set(bucket.item_id, row);
+  }
+  return out;
+}

@@ -178,3 +178,17 @@ export interface SpendingBucket {
 }
 
 export const SPENDING_BUCKET_MS = 900_000;
+
+/** Runs of one schedule item queued in one quarter hour (the coverage heat map). */
+export interface ItemRunBucket {
+  readonly item_id: string;
+  readonly at: number;
+  readonly runs: number;
+}
+
+/** A schedule and its current items, for the coverage heat map. */
+export interface CoverageSchedule {
+  readonly id: string;
+  readonly name: string;
+  readonly items: readonly { readonly id: string; readonly target: RunTarget }[];
+}

@@ -16,6 +16,8 @@ import type {
   AuditEntryRecord,
   AuditPageRequest,
   CancelResult,
+  CoverageSchedule,
+  ItemRunBucket,
   NewRun,
   RunDetailRecord,
   RunFilter,
@@ -118,6 +120,8 @@ export interface TenantPort {
   ): Promise<TenantRecord | 'name_taken' | undefined>;
   spending(tenantId: string, since: number): Promise<SpendingBucket[]>;
   scheduleNames(tenantId: string, ids: readonly string[]): Promise<Map<string, string>>;
+  itemRuns(tenantId: string, since: number, scheduleId?: string): Promise<ItemRunBucket[]>;
+  coverageSchedules(tenantId: string, scheduleId?: string): Promise<CoverageSchedule[]>;
   /** Agents one run of each item's target spawns; null for a missing target. */
   itemCosts(tenantId: string, scheduleId: string): Promise<Map<string, number | null>>;
 }

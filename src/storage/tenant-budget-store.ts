@@ -1,8 +1,14 @@
-// The tenant's settings and what its runs spend, for `GET|PATCH /tenant`, `GET /budget` and the
-// coverage forecast. Spending is summed per schedule and quarter hour in the database, so that the
+// The tenant's settings and what its runs spend, for `GET|PATCH /tenant`, `GET /budget`, its
+// coverage heat map and the coverage forecast. Spending is summed per schedule and quarter hour in the database, so that the
 // HTTP layer can cut local days in any time zone (every zone's midnight falls on a quarter hour).
 import { sql, type Selectable } from 'kysely';
-import { SPENDING_BUCKET_MS, type SpendingBucket, type TenantRecord } from '../core/run-records.ts';
+import {
+  SPENDING_BUCKET_MS,
+  type CoverageSchedule,
+  type ItemRunBucket,
+  type SpendingBucket,
+  type TenantRecord,
+} from '../core/run-records.ts';
 import type { Database } from './database.ts';
 import type { TenantTable } from './schema.ts';
 
@@ -77,6 +83,57 @@ export function tenantBudgetStore(database: Database) {
         at: Number(row.bucket) * SPENDING_BUCKET_MS,
         agents: Number(row.agents),
         runs: Number(row.runs),
+      }));
+    },
+
+    /** Scheduled runs since `since`, per item and quarter hour of `queued_at`. */
+    async itemRuns(
+      tenantId: string,
+      since: number,
+      scheduleId: string | undefined,
+    ): Promise<ItemRunBucket[]> {
+      const bucket = sql<number>`(queued_at / ${sql.lit(SPENDING_BUCKET_MS)})`;
+      const rows = await db
+        .selectFrom('runs')
+        .select((eb) => ['item_id', bucket.as('bucket'), eb.fn.countAll<number>().as('runs')])
+        .where('tenant_id', '=', tenantId)
+        .where('queued_at', '>=', since)
+        .where('item_id', 'is not', null)
+        .$if(scheduleId !== undefined, (q) => q.where('schedule_id', '=', scheduleId!))
+        .groupBy(['item_id', bucket])
+        .execute();
+      return rows.map((row) => ({
+        item_id: row.item_id!,
+        at: Number(row.bucket) * SPENDING_BUCKET_MS,
+        runs: Number(row.runs),
+      }));
+    },
+
+    /** The tenant's schedules (or one) with their current items, in creation order. */
+    async coverageSchedules(
+      tenantId: string,
+      scheduleId: string | undefined,
+    ): Promise<CoverageSchedule[]> {
+      const schedules = await db
+        .selectFrom('schedules')
+        .select(['id', 'name'])
+        .where('tenant_id', '=', tenantId)
+        .$if(scheduleId !== undefined, (q) => q.where('id', '=', scheduleId!))
+        .orderBy('id')
+        .execute();
+      const items = await db
+        .selectFrom('schedule_items')
+        .select(['id', 'schedule_id', 'target_kind', 'target_id'])
+        .where('tenant_id', '=', tenantId)
+        .$if(scheduleId !== undefined, (q) => q.where('schedule_id', '=', scheduleId!))
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return schedules.map((schedule) => ({
+        ...schedule,
+        items: items
+          .filter((item) => item.schedule_id === schedule.id)
+          .map((item) => ({ id: item.id, target: { kind: item.target_kind, id: item.target_id } })),
       }));
     },
 

@@ -147,6 +147,74 @@ describeEachDatabase('the tenant, its budget and the coverage forecast', (fresh)
     expect(other.today).toMatchObject({ agents: 0, runs: 0, remaining: 200, by_schedule: [] });
   });
 
+  it('GET /api/v1/budget/coverage shows each item’s scheduled runs per local day, per schedule; 404 for another tenant’s schedule', async () => {
+    const schedule = await scheduleWithItems({ daily_budget: 1, overlap_policy: 'allow' });
+    // Created a minute later, so that it lists second (schedules list in creation order).
+    api.setNow(T0 + 60_000);
+    const other = await scheduleWithItems();
+    const items: { id: string; journey_id?: string }[] = (
+      await api.alice.request('GET', `/api/v1/schedules/${schedule.id}`)
+    ).json().items;
+    const journeyItem = items.find((i) => i.journey_id !== undefined)!;
+    const planItem = items.find((i) => i.journey_id === undefined)!;
+    for (const at of [T0 - 2 * DAY, T0 - DAY, T0 + 120_000]) {
+      api.setNow(at);
+      await api.alice.request('POST', `/api/v1/schedules/${schedule.id}/trigger`);
+    }
+    await api.alice.request('POST', '/api/v1/runs', {
+      target: { type: 'journey', id: shop.browse.id },
+    });
+
+    const response = await api.alice.request('GET', '/api/v1/budget/coverage?days=3');
+    expect(response.statusCode).toBe(200);
+    const coverage = response.json();
+    expect(coverage.timezone).toBe('UTC');
+    expect(coverage.dates).toEqual(['2027-03-08', '2027-03-09', '2027-03-10']);
+    expect(coverage.schedules.map((s: { schedule_id: string }) => s.schedule_id)).toEqual([
+      schedule.id,
+      other.id,
+    ]);
+    const [mine, theirs] = coverage.schedules;
+    expect(mine.name).toBe('Nightly');
+    // One run per tick rotates by staleness: never-run items by creation, then the stalest.
+    const first = mine.items[0].item_id;
+    const rows = new Map(
+      mine.items.map((i: { item_id: string; target: unknown; runs: number[] }) => [
+        i.item_id,
+        { target: i.target, runs: i.runs },
+      ]),
+    );
+    expect(rows.get(journeyItem.id)).toMatchObject({
+      target: { type: 'journey', id: shop.browse.id },
+    });
+    expect(rows.get(planItem.id)).toMatchObject({
+      target: { type: 'test_plan', id: shop.plan.id },
+    });
+    expect(rows.get(first)).toMatchObject({ runs: [1, 0, 1] });
+    expect(rows.get(first === journeyItem.id ? planItem.id : journeyItem.id)).toMatchObject({
+      runs: [0, 1, 0],
+    });
+    expect(theirs.items.map((i: { runs: number[] }) => i.runs)).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+
+    const one = (
+      await api.alice.request('GET', `/api/v1/budget/coverage?schedule_id=${other.id}`)
+    ).json();
+    expect(one.dates).toHaveLength(14);
+    expect(one.schedules.map((s: { schedule_id: string }) => s.schedule_id)).toEqual([other.id]);
+    expect(
+      (await api.bob.request('GET', `/api/v1/budget/coverage?schedule_id=${other.id}`)).statusCode,
+    ).toBe(404);
+    expect((await api.bob.request('GET', '/api/v1/budget/coverage')).json().schedules).toEqual([]);
+    for (const query of ['days=0', 'days=32', 'schedule_id=x', 'page=2'])
+      expect(
+        (await api.alice.request('GET', `/api/v1/budget/coverage?${query}`)).statusCode,
+        query,
+      ).toBe(400);
+  });
+
   it('GET /api/v1/schedules/{id}/forecast simulates the next ticks and says whether the window is met; paused, it does not fire; 404 across tenants', async () => {
     const schedule = await scheduleWithItems({ coverage_window_hours: 48 });
     const response = await api.alice.request(

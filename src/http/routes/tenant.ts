@@ -1,9 +1,23 @@
 // The caller's tenant (SPEC sections 3, 6 and 7): `GET /tenant` for everyone in it, `PATCH
-// /tenant` for admins only (name, daily_agent_budget, timezone), and `GET /budget`: today's
-// agents by schedule, what is left, and the last 14 local days in the tenant's zone.
+// /tenant` for admins only (name, daily_agent_budget, timezone), `GET /budget`: today's agents
+// by schedule, what is left, and the last 14 local days in the tenant's zone, and
+// `GET /budget/coverage`: the items × days heat map of scheduled runs.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { Budget, NoQuery, Tenant, TenantUpdate } from '../../contract/tenant.ts';
-import { budgetReport, lastLocalDays, BUDGET_HISTORY_DAYS } from '../../core/budget-days.ts';
+import {
+  Budget,
+  Coverage,
+  CoverageQuery,
+  NoQuery,
+  Tenant,
+  TenantUpdate,
+} from '../../contract/tenant.ts';
+import {
+  budgetReport,
+  lastLocalDays,
+  runsPerItemPerDay,
+  BUDGET_HISTORY_DAYS,
+} from '../../core/budget-days.ts';
+import { civilFromDays, formatCivilDate } from '../../core/civil-date.ts';
 import type { TenantRecord } from '../../core/run-records.ts';
 import { canonicalTimeZone } from '../../core/time-zone.ts';
 import { issue } from '../../core/validation-issue.ts';
@@ -117,6 +131,43 @@ export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
           })),
         },
         history: report.history.map(day),
+      };
+    },
+  );
+  app.get(
+    '/budget/coverage',
+    {
+      schema: {
+        tags,
+        summary: 'Coverage heat map: scheduled runs per item per local day, per schedule',
+        querystring: CoverageQuery,
+        response: { 200: Coverage, ...problems(400, 404, ...COMMON) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      const tenant = await store.get(tenantId);
+      if (tenant === undefined) throw notFound('tenant');
+      const { days: count, schedule_id } = request.query;
+      const schedules = await store.coverageSchedules(tenantId, schedule_id);
+      if (schedule_id !== undefined && schedules.length === 0) throw notFound('schedule');
+      const days = lastLocalDays(tenant.timezone, deps.now(), count);
+      const rows = runsPerItemPerDay(
+        days,
+        await store.itemRuns(tenantId, days[0]!.start, schedule_id),
+      );
+      return {
+        timezone: tenant.timezone,
+        dates: days.map((day) => formatCivilDate(civilFromDays(day.day))),
+        schedules: schedules.map((schedule) => ({
+          schedule_id: schedule.id,
+          name: schedule.name,
+          items: schedule.items.map((item) => ({
+            item_id: item.id,
+            target: { type: item.target.kind, id: item.target.id },
+            runs: rows.get(item.id) ?? days.map(() => 0),
+          })),
+        })),
       };
     },
   );
