@@ -111,7 +111,7 @@ export interface RunPort {
 }
 
 /** The caller's tenant: its settings and what its runs spend. */
-export interface TenantPort {
+export interface TenantBudgetPort {
   get(tenantId: string): Promise<TenantRecord | undefined>;
   update(
     tenantId: string,
@@ -145,7 +145,7 @@ export interface ApiStores {
   readonly idempotency: IdempotencyPort;
   readonly audit: AuditPort;
   readonly runs: RunPort;
-  readonly tenant: TenantPort;
+  readonly tenantBudget: TenantBudgetPort;
   /** Whether an error means the database is unreachable (answered 503 + Retry-After). */
   readonly isUnavailable: (error: unknown) => boolean;
 }

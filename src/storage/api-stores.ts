@@ -22,7 +22,7 @@ export function apiStores(database: Database) {
     idempotency: idempotencyStore(database),
     audit: scheduleAuditStore(database),
     runs: runAdminStore(database),
-    tenant: tenantBudgetStore(database),
+    tenantBudget: tenantBudgetStore(database),
     isUnavailable: isDatabaseUnavailable,
   };
 }

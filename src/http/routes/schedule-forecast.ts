@@ -21,7 +21,7 @@ const K_LOOKAHEAD_MS = 28 * MS_PER_DAY;
 export const MAX_FORECAST_TICKS = 2_000;
 
 export const scheduleForecastRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) => {
-  const { schedules, tenant: tenants } = deps.stores;
+  const { schedules, tenantBudget: tenants } = deps.stores;
 
   app.get(
     '/schedules/:id/forecast',

@@ -39,7 +39,7 @@ const tenantView = (t: TenantRecord) => ({
 });
 
 export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) => {
-  const { tenant: store } = deps.stores;
+  const { tenantBudget: store } = deps.stores;
 
   app.get(
     '/tenant',
