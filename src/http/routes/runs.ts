@@ -60,6 +60,7 @@ export const runRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =>
     {
       schema: {
         tags,
+        operationId: 'listRuns',
         summary: 'List runs, newest first',
         querystring: RunListQuery,
         response: { 200: page(Run), ...problems(400, ...COMMON) },
@@ -81,6 +82,7 @@ export const runRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =>
       schema: {
         headers: IdempotencyHeaders,
         tags,
+        operationId: 'createRun',
         summary: 'Run a journey or test plan now',
         body: RunCreate,
         response: { 201: Run, ...problems(400, 409, ...COMMON) },
@@ -97,6 +99,7 @@ export const runRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =>
     {
       schema: {
         tags,
+        operationId: 'getRun',
         summary: 'Read a run with its steps, logs and findings',
         params: IdParams,
         response: { 200: RunDetail, ...problems(404, ...COMMON) },
@@ -114,6 +117,7 @@ export const runRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =>
     {
       schema: {
         tags,
+        operationId: 'cancelRun',
         summary: 'Cancel a queued or running run',
         description:
           'A running run’s worker loses its lease at once and cannot finish it; an ended run is a 409.',
@@ -141,6 +145,7 @@ export const runRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =>
       schema: {
         headers: IdempotencyHeaders,
         tags,
+        operationId: 'rerunRun',
         summary: 'Run the same target with the same parameters again',
         params: IdParams,
         response: { 201: Run, ...problems(400, 404, 409, ...COMMON) },

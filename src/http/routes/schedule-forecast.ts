@@ -28,6 +28,7 @@ export const scheduleForecastRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, d
     {
       schema: {
         tags: ['schedules'],
+        operationId: 'getScheduleForecast',
         summary: 'Coverage forecast: the next ticks simulated, and whether the window is met',
         params: IdParams,
         querystring: ForecastQuery,

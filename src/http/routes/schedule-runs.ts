@@ -21,6 +21,7 @@ export const scheduleRunRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, 
     {
       schema: {
         tags,
+        operationId: 'listScheduleRuns',
         summary: 'List schedule runs (audit trail)',
         description:
           'Ticks with every candidate’s decision (selected, or skipped and why) and the runs ' +
@@ -48,6 +49,7 @@ export const scheduleRunRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, 
       schema: {
         headers: IdempotencyHeaders,
         tags,
+        operationId: 'triggerSchedule',
         summary: 'Manually trigger a schedule tick',
         description:
           'Runs the scheduling algorithm for this schedule immediately, ignoring last_tick_at; ' +

@@ -46,6 +46,7 @@ export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
     {
       schema: {
         tags,
+        operationId: 'getTenant',
         summary: 'Read the caller’s tenant',
         querystring: NoQuery,
         response: { 200: Tenant, ...problems(400, 404, ...COMMON) },
@@ -63,6 +64,7 @@ export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
     {
       schema: {
         tags,
+        operationId: 'updateTenant',
         summary: 'Change the tenant’s name, daily agent budget or time zone (admins)',
         body: TenantUpdate,
         response: { 200: Tenant, ...problems(400, 403, 404, 409, ...COMMON) },
@@ -89,6 +91,7 @@ export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
     {
       schema: {
         tags,
+        operationId: 'getBudget',
         summary: 'The tenant’s agent budget: today by schedule, what is left, the last 14 days',
         querystring: NoQuery,
         response: { 200: Budget, ...problems(400, 404, ...COMMON) },
@@ -139,6 +142,7 @@ export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
     {
       schema: {
         tags,
+        operationId: 'getBudgetCoverage',
         summary: 'Coverage heat map: scheduled runs per item per local day, per schedule',
         querystring: CoverageQuery,
         response: { 200: Coverage, ...problems(400, 404, ...COMMON) },
