@@ -15,12 +15,15 @@ import { TokenService, tokenParties } from './auth/token-service.ts';
 import type { Config } from './config.ts';
 import type { Role as ClientRole } from './core/principal.ts';
 import { repeatEvery, systemClock, type Clock } from './engine/clock.ts';
+import { manualTrigger } from './engine/manual-trigger.ts';
 import { Scheduler, type RoundReport } from './engine/scheduler.ts';
 import { holderName, isHolderAlive } from './engine/holder.ts';
 import { syncedClock } from './engine/synced-clock.ts';
+import type { ApiDeps } from './http/api-deps.ts';
 import { buildApp, type Readiness } from './http/app.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { apiStores } from './storage/api-stores.ts';
 import type { Database } from './storage/database.ts';
 import { setUpDemo, type DemoSetup } from './demo/demo-setup.ts';
 import { pingDatabase, readDatabaseTime } from './storage/database-time.ts';
@@ -28,7 +31,6 @@ import { migrateToLatest } from './storage/migrate.ts';
 import { uuidv7 } from './storage/new-id.ts';
 import { openDatabase, sqliteFile } from './storage/open-database.ts';
 import { allowedOrigins } from './storage/outbound-origin-store.ts';
-import { apiStores } from './storage/api-stores.ts';
 import { isDatabaseUnavailable } from './storage/database-unavailable.ts';
 import { backupSqlite } from './storage/sqlite/sqlite-backup.ts';
 import { ensureDefaultTenant, ensureTenantNamed } from './storage/tenant-store.ts';
@@ -153,12 +155,11 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
               isUnavailable: isDatabaseUnavailable,
             },
             api: {
-              stores: { ...apiStores(database), clients: clientAdmin(database, { now, newId }) },
+              ...apiServices(database, { now, newId }, () => void worker?.poll()),
               authenticate: async (header) => {
                 const verified = await tokens.service.authenticate(header);
                 return verified.ok ? verified.principal : null;
               },
-              newId,
               onSchedulesChanged: () => scheduler?.wake(),
             },
           }
@@ -229,6 +230,23 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     await closeAll().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * What the REST API is built from besides its authenticator (src/auth) and clock: the stores, and
+ * the engine's manual trigger (`onTick` wakes this process's worker after a tick queued runs).
+ */
+export function apiServices(
+  database: Database,
+  clock: { readonly now: () => number; readonly newId: () => string },
+  onTick?: () => void,
+): Pick<ApiDeps, 'stores' | 'engine' | 'newId'> {
+  const { newId } = clock;
+  return {
+    stores: { ...apiStores(database), clients: clientAdmin(database, clock) },
+    engine: manualTrigger({ database, newId }, onTick),
+    newId,
+  };
 }
 
 /** The configured database; the data directory is created for the embedded one. */

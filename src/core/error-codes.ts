@@ -68,6 +68,8 @@ export const ERROR_CODES = {
   unsupported_media_type: request(415, 'The request body is not `application/json`.'),
   idempotency_key_reused: request(409, 'An `Idempotency-Key` was reused with a different request.'),
   resource_in_use: request(409, 'The resource is still referenced and cannot be deleted.'),
+  name_taken: request(409, 'Another tenant already has this name.'),
+  run_ended: request(409, 'The run has already ended, so it cannot be cancelled.'),
   rate_limited: request(429, 'Too many requests from this client or tenant; see `Retry-After`.'),
   dependency_unavailable: request(503, 'The database is unreachable; retry after `Retry-After`.'),
   // Run failures (SPEC section 4).

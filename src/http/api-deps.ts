@@ -1,11 +1,14 @@
-// What the REST API is built from: stores, the authenticator, the clock and id source, and an
-// optional hook that tells the scheduler its schedules changed. main.ts supplies all of them.
-import type { ApiStores } from './ports.ts';
+// What the REST API is built from: stores, engine actions, the authenticator, the clock and id
+// source, and an optional hook that tells the scheduler its schedules changed. main.ts supplies
+// all of them.
+import type { ApiStores, EnginePort } from './ports.ts';
 import type { Authenticator } from './principal.ts';
 import type { RateLimits } from './rate-limit.ts';
 
 export interface ApiDeps {
   readonly stores: ApiStores;
+  /** Engine actions: the manual trigger (main.ts wires engine/manual-trigger.ts). */
+  readonly engine: EnginePort;
   readonly authenticate: Authenticator;
   readonly now: () => number;
   /** New UUIDs (time-ordered, so lists page in creation order). */

@@ -15,8 +15,12 @@ import { journeyRoutes } from './routes/journeys.ts';
 import { oauthAppRoutes } from './routes/oauth-app.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { registryRoutes } from './routes/registry.ts';
+import { runRoutes } from './routes/runs.ts';
+import { scheduleForecastRoutes } from './routes/schedule-forecast.ts';
 import { scheduleItemRoutes } from './routes/schedule-items.ts';
+import { scheduleRunRoutes } from './routes/schedule-runs.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
+import { tenantRoutes } from './routes/tenant.ts';
 import { testPlanRoutes } from './routes/test-plans.ts';
 
 export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
@@ -41,6 +45,10 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
           await v1.register(scheduleRoutes, deps);
           await v1.register(scheduleItemRoutes, deps);
           await v1.register(clientRoutes, deps);
+          await v1.register(scheduleRunRoutes, deps);
+          await v1.register(runRoutes, deps);
+          await v1.register(scheduleForecastRoutes, deps);
+          await v1.register(tenantRoutes, deps);
         },
         { prefix: '/v1' },
       );

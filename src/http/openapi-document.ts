@@ -17,6 +17,7 @@ export async function openApiDocument(): Promise<string> {
   const app = Fastify({ logger: false });
   registerApi(app, {
     stores: unused,
+    engine: { trigger: never },
     authenticate: () => Promise.resolve(null),
     now: () => 0,
     newId: () => '00000000-0000-7000-8000-000000000000',

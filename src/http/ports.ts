@@ -13,6 +13,20 @@ import type {
   ScheduleSettings,
   TestPlanRecord,
 } from '../core/resources.ts';
+import type {
+  AuditEntryRecord,
+  AuditPageRequest,
+  CancelResult,
+  CoverageSchedule,
+  ItemRunBucket,
+  NewRun,
+  RunDetailRecord,
+  RunFilter,
+  RunRecord,
+  SpendingBucket,
+  TenantRecord,
+  TickEntryRecord,
+} from '../core/run-records.ts';
 
 type Patch<T> = { readonly [K in keyof T]?: T[K] | undefined };
 type ProjectFilter = { readonly projectId?: string | undefined };
@@ -104,6 +118,45 @@ export interface IdempotencyPort {
   save(tenantId: string, response: IdempotentResponse): Promise<void>;
 }
 
+/** A schedule's audit trail: ticks and missed fire times, newest first (ADR 18). */
+export interface AuditPort {
+  trail(tenantId: string, scheduleId: string, page: AuditPageRequest): Promise<AuditEntryRecord[]>;
+  tick(tenantId: string, tickId: string): Promise<TickEntryRecord | undefined>;
+}
+
+export interface RunPort {
+  list(tenantId: string, filter: RunFilter, page: PageRequest): Promise<RunRecord[]>;
+  get(tenantId: string, id: string): Promise<RunRecord | undefined>;
+  detail(tenantId: string, id: string): Promise<RunDetailRecord | undefined>;
+  create(tenantId: string, run: NewRun): Promise<RunRecord>;
+  cancel(tenantId: string, id: string, now: number): Promise<CancelResult>;
+}
+
+/** The caller's tenant: its settings and what its runs spend. */
+export interface TenantBudgetPort {
+  get(tenantId: string): Promise<TenantRecord | undefined>;
+  update(
+    tenantId: string,
+    change: Patch<Pick<TenantRecord, 'name' | 'timezone' | 'daily_agent_budget'>>,
+    now: number,
+  ): Promise<TenantRecord | 'name_taken' | undefined>;
+  spending(tenantId: string, since: number): Promise<SpendingBucket[]>;
+  scheduleNames(tenantId: string, ids: readonly string[]): Promise<Map<string, string>>;
+  itemRuns(tenantId: string, since: number, scheduleId?: string): Promise<ItemRunBucket[]>;
+  coverageSchedules(tenantId: string, scheduleId?: string): Promise<CoverageSchedule[]>;
+  /** Agents one run of each item's target spawns; null for a missing target. */
+  itemCosts(tenantId: string, scheduleId: string): Promise<Map<string, number | null>>;
+}
+
+/**
+ * What the API asks of the engine, handed in by main.ts (http may not import the engine).
+ * `trigger` ticks a schedule now through the regular selection (SPEC section 3, manual
+ * trigger): the new tick's id, or undefined when the schedule is gone.
+ */
+export interface EnginePort {
+  trigger(scheduleId: string, now: number): Promise<string | undefined>;
+}
+
 export interface ApiStores {
   readonly projects: ProjectPort;
   readonly agents: CalleePort;
@@ -116,6 +169,9 @@ export interface ApiStores {
   readonly clients: ClientsPort;
   /** Whether a write failed because a row it referenced was deleted meanwhile (answered 400). */
   readonly isReferenceGone: (error: unknown) => boolean;
+  readonly audit: AuditPort;
+  readonly runs: RunPort;
+  readonly tenantBudget: TenantBudgetPort;
   /** Whether an error means the database is unreachable (answered 503 + Retry-After). */
   readonly isUnavailable: (error: unknown) => boolean;
 }

@@ -4,9 +4,12 @@ import { isDatabaseUnavailable, isReferenceGone } from './database-unavailable.t
 import { idempotencyStore } from './idempotency-store.ts';
 import { journeyStore } from './journey-store.ts';
 import { projectStore } from './project-store.ts';
+import { runAdminStore } from './run-admin-store.ts';
 import { registryStore } from './registry-store.ts';
 import { scheduleAdminStore } from './schedule-admin-store.ts';
 import { enableUserScheduling } from './tenant-store.ts';
+import { scheduleAuditStore } from './schedule-audit-store.ts';
+import { tenantBudgetStore } from './tenant-budget-store.ts';
 import { testPlanStore } from './test-plan-store.ts';
 
 export function apiStores(database: Database) {
@@ -22,6 +25,9 @@ export function apiStores(database: Database) {
       enableUserScheduling: (tenantId: string, now: number) =>
         enableUserScheduling(database, tenantId, now),
     },
+    audit: scheduleAuditStore(database),
+    runs: runAdminStore(database),
+    tenantBudget: tenantBudgetStore(database),
     isUnavailable: isDatabaseUnavailable,
     isReferenceGone,
   };

@@ -10,6 +10,7 @@ import { outboundOrigins } from './migrations/0003-outbound-origins.ts';
 import { identity } from './migrations/0005-identity.ts';
 import { api } from './migrations/0006-api.ts';
 import { runDispatch } from './migrations/0007-run-dispatch.ts';
+import { runHistory } from './migrations/0008-run-history.ts';
 import { userScheduling } from './migrations/0009-user-scheduling.ts';
 
 export type MigrationSet = Readonly<Record<string, (dialect: Dialect) => Migration>>;
@@ -21,6 +22,7 @@ export const MIGRATIONS: MigrationSet = {
   '0005-identity': identity,
   '0006-api': api,
   '0007-run-dispatch': runDispatch,
+  '0008-run-history': runHistory,
   '0009-user-scheduling': userScheduling,
 };
 

@@ -2,14 +2,13 @@
 // (SQLite file or PostgreSQL schema), two tenants, and signed test tokens for each.
 import pino from 'pino';
 import type { LightMyRequestResponse } from 'fastify';
-import { clientAdmin } from '../../src/auth/clients.ts';
 import { ROLE_SCOPES } from '../../src/core/principal.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import type { Principal } from '../../src/http/principal.ts';
 import type { RateLimits } from '../../src/http/rate-limit.ts';
+import { apiServices } from '../../src/main.ts';
 import type { Database } from '../../src/storage/database.ts';
-import { apiStores } from '../../src/storage/api-stores.ts';
 import { uuidv7 } from '../../src/storage/new-id.ts';
 import { testTokens } from './test-authenticator.ts';
 
@@ -39,6 +38,7 @@ export interface ApiHarness {
   /** How often the API told the scheduler that schedules changed. */
   readonly wakes: () => number;
   setNow(ms: number): void;
+  now(): number;
   close(): Promise<void>;
 }
 
@@ -71,12 +71,8 @@ export async function apiHarness(
     readiness: () => Promise.resolve({ ready: true, checks: {} }),
     now: () => now,
     api: {
-      stores: {
-        ...apiStores(database),
-        clients: clientAdmin(database, { now: () => now, newId: () => uuidv7(now) }),
-      },
+      ...apiServices(database, { now: () => now, newId: () => uuidv7(now) }),
       authenticate: tokens.authenticate,
-      newId: () => uuidv7(now),
       onSchedulesChanged: () => void wakes++,
       ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     },
@@ -113,6 +109,7 @@ export async function apiHarness(
     scoped: (role, scopes) => caller({ ...person(a, role, `client-${role}-scoped`), scopes }),
     wakes: () => wakes,
     setNow: (ms) => void (now = ms),
+    now: () => now,
     close: () => app.close(),
   };
 }

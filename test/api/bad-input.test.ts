@@ -182,6 +182,58 @@ describeEachDatabase('bad input to the API', (fresh) => {
       );
   });
 
+  it('answers bad input to the run, audit-trail, trigger, forecast, tenant and budget routes with a 4xx problem, never a 500', async () => {
+    const shop = await seedProject(api.alice);
+    const schedule = (
+      await api.alice.request('POST', '/api/v1/schedules', {
+        project_id: shop.project.id,
+        name: 's',
+      })
+    ).json();
+    const run = (
+      await api.alice.request('POST', '/api/v1/runs', {
+        target: { type: 'journey', id: shop.browse.id },
+      })
+    ).json();
+    const cases: [string, string, string, string?][] = [
+      ['GET', `/api/v1/schedules/${schedule.id}/runs?cursor=${'A'.repeat(600)}`, ''],
+      ['GET', `/api/v1/schedules/${schedule.id}/runs?cursor=eyJ2IjoyfQ`, ''],
+      ['GET', `/api/v1/schedules/${schedule.id}/runs?limit=1e9`, ''],
+      ['POST', `/api/v1/schedules/${schedule.id}/trigger`, '[1,2'],
+      ['POST', `/api/v1/schedules/${schedule.id}/trigger`, '{}', 'text/plain'],
+      ['GET', `/api/v1/schedules/${schedule.id}/forecast?days=1e3`, ''],
+      ['GET', '/api/v1/runs?schedule_id=%00', ''],
+      ['GET', '/api/v1/runs?status=queued&status=failed', ''],
+      ['POST', '/api/v1/runs', '{"target":{"type":"journey","id":"\\u0000"}}'],
+      ['POST', '/api/v1/runs', '{"target":null}'],
+      ['POST', '/api/v1/runs', `{"target":{"type":"__proto__","id":"${shop.browse.id}"}}`],
+      [
+        'POST',
+        '/api/v1/runs',
+        `{"target":{"type":"journey","id":"${shop.browse.id}"},"parameters":"x"}`,
+      ],
+      ['POST', `/api/v1/runs/${run.id}/cancel`, '{"x":'],
+      ['POST', `/api/v1/runs/${run.id}/rerun`, 'null x'],
+      ['PATCH', '/api/v1/tenant', '{"timezone":"../../etc/passwd"}'],
+      ['PATCH', '/api/v1/tenant', '{"daily_agent_budget":"200"}'],
+      ['GET', '/api/v1/budget?days=3', ''],
+    ];
+    for (const [method, url, payload, contentType = 'application/json'] of cases) {
+      const response = await api.app.inject({
+        method: method as 'GET' | 'POST' | 'PATCH',
+        url,
+        headers: {
+          authorization: `Bearer ${api.admin.token}`,
+          ...(payload === '' ? {} : { 'content-type': contentType }),
+        },
+        ...(payload === '' ? {} : { payload }),
+      });
+      expect(response.statusCode, `${method} ${url} ${payload}`).toBeGreaterThanOrEqual(400);
+      expect(response.statusCode, `${method} ${url} ${payload}`).toBeLessThan(500);
+      expect(response.headers['content-type']).toContain(PROBLEM);
+    }
+  });
+
   it('answers an empty JSON body where one is required with a 400 problem', async () => {
     expectProblem(await raw(''), 400, 'required');
   });

@@ -5,11 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { clientAdmin } from '../../src/auth/clients.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { apiServices } from '../../src/main.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import { openApiDocument } from '../../src/http/openapi-document.ts';
-import { apiStores } from '../../src/storage/api-stores.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { openPostgres } from '../../src/storage/postgres/postgres-database.ts';
 import { openSqlite } from '../../src/storage/sqlite/sqlite-database.ts';
@@ -148,10 +147,7 @@ describe('an unreachable database', () => {
       readiness: () => Promise.resolve({ ready: false, checks: {} }),
       now: () => T0,
       api: {
-        stores: {
-          ...apiStores(database),
-          clients: clientAdmin(database, { now: () => T0, newId: () => uuidv7(T0) }),
-        },
+        ...apiServices(database, { now: () => T0, newId: () => uuidv7(T0) }),
         authenticate: tokens.authenticate,
         newId: () => uuidv7(T0),
       },

@@ -1,0 +1,32 @@
+// The manual trigger (SPEC section 3): a tick now, through the same selection as a scheduled
+// one, also while the schedule is paused, without moving its regular cadence. main.ts hands this
+// to the API as its engine port; the API checks the tenant before calling it.
+import type { Cadence } from '../core/cadence.ts';
+import { compileCadence } from '../core/next-fire-times.ts';
+import { tickOnce, type SchedulerDeps } from './scheduler-pass.ts';
+
+export interface ManualTrigger {
+  /** The new tick's id, or undefined when the schedule no longer exists. */
+  trigger(scheduleId: string, now: number): Promise<string | undefined>;
+}
+
+export function manualTrigger(
+  deps: SchedulerDeps,
+  /** Called after a tick was written, e.g. to wake this process's worker. */
+  onTick?: () => void,
+): ManualTrigger {
+  return {
+    async trigger(scheduleId, now) {
+      const row = await deps.database.db
+        .selectFrom('schedules')
+        .select('cadence')
+        .where('id', '=', scheduleId)
+        .executeTakeFirst();
+      if (row === undefined) return undefined;
+      const compiled = compileCadence(JSON.parse(row.cadence) as Cadence);
+      const { tickId } = await tickOnce(deps, scheduleId, compiled, now, 'manual', now);
+      if (tickId !== null) onTick?.();
+      return tickId ?? undefined;
+    },
+  };
+}
