@@ -12,6 +12,7 @@ import {
 import { insertDigest } from '../storage/digest-store.ts';
 import { withContent } from './digest-content.ts';
 import { DigestRequestError } from './digest-request-error.ts';
+import { decodeOutboxCursor, encodeOutboxCursor, InvalidOutboxCursor } from './outbox-cursor.ts';
 import type { DigestTransport } from './digest-transport.ts';
 import { outboxEntry, outboxSummary, type OutboxEntry, type OutboxSummary } from './outbox-view.ts';
 
@@ -43,6 +44,7 @@ export interface MailService {
    * @throws DigestRequestError `digest_disabled` (400) or `no_tick_yet` (409)
    */
   forceDigest(scheduleId: string, tenantId: string): Promise<OutboxEntry | undefined>;
+  /** @throws InvalidOutboxCursor for a cursor no page handed out (400) */
   listOutbox(
     tenantId: string,
     page: { readonly limit: number; readonly cursor?: string | undefined },
@@ -98,8 +100,13 @@ export function createMailService(deps: MailServiceDeps): MailService {
 
     async listOutbox(tenantId, page) {
       const limit = Math.max(1, Math.min(MAX_OUTBOX_PAGE, Math.trunc(page.limit)));
-      const result = await listDigests(database, tenantId, { limit, cursor: page.cursor });
-      return { data: result.digests.map(outboxSummary), next_cursor: result.nextCursor };
+      const after = page.cursor === undefined ? undefined : decodeOutboxCursor(page.cursor);
+      if (page.cursor !== undefined && after === undefined) throw new InvalidOutboxCursor();
+      const result = await listDigests(database, tenantId, { limit, after });
+      return {
+        data: result.digests.map(outboxSummary),
+        next_cursor: result.next === null ? null : encodeOutboxCursor(result.next),
+      };
     },
 
     async readOutboxEntry(tenantId, id) {

@@ -3,30 +3,49 @@
 import type { Database } from './database.ts';
 import type { StoredDigest } from './digest-store.ts';
 
-export interface DigestPage {
-  readonly digests: readonly StoredDigest[];
-  /** The last id of this page when more may follow. */
-  readonly nextCursor: string | null;
+/** Where a page of digests starts: after this digest in newest-first order. */
+export interface DigestCursor {
+  readonly createdAt: number;
+  readonly id: string;
 }
 
-/** A tenant's digests, newest first (ids are time-ordered); `cursor` is a previous page's last id. */
+export interface DigestPage {
+  readonly digests: readonly StoredDigest[];
+  /** Where the next page starts, when more may follow. */
+  readonly next: DigestCursor | null;
+}
+
+/** A tenant's digests, newest first, `limit` at a time from `after`. */
 export async function listDigests(
   database: Database,
   tenantId: string,
-  page: { readonly limit: number; readonly cursor?: string | undefined },
+  page: { readonly limit: number; readonly after?: DigestCursor | undefined },
 ): Promise<DigestPage> {
   let query = database.db
     .selectFrom('digests')
     .selectAll()
     .where('tenant_id', '=', tenantId)
+    .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(page.limit + 1);
-  if (page.cursor !== undefined) query = query.where('id', '<', page.cursor);
+  const after = page.after;
+  if (after !== undefined) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '<', after.createdAt),
+        eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
+      ]),
+    );
+  }
   const rows = await query.execute();
   const digests = rows.slice(0, page.limit);
+  const last = digests[digests.length - 1];
   return {
     digests,
-    nextCursor: rows.length > page.limit ? (digests[digests.length - 1]?.id ?? null) : null,
+    next:
+      rows.length > page.limit && last !== undefined
+        ? { createdAt: last.created_at, id: last.id }
+        : null,
   };
 }
 

@@ -312,13 +312,13 @@ describeEachDatabase('digest store', (fresh) => {
       const first = await listDigests(database, seed.tenant, { limit: 2 });
       const second = await listDigests(database, seed.tenant, {
         limit: 2,
-        cursor: first.nextCursor!,
+        after: first.next!,
       });
       const third = await listDigests(database, seed.tenant, {
         limit: 2,
-        cursor: second.nextCursor!,
+        after: second.next!,
       });
-      expect(third.nextCursor).toBeNull();
+      expect(third.next).toBeNull();
       const pages = [...first.digests, ...second.digests, ...third.digests];
       expect(pages).toHaveLength(5);
       expect(pages.every((d) => d.tenant_id === seed.tenant)).toBe(true);
