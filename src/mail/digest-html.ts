@@ -4,12 +4,11 @@
 import type { Severity } from '../core/finding-severity.ts';
 import type { DigestModel, DigestRun } from './digest-model.ts';
 import {
-  budgetLines,
   findingsHeading,
   hiddenFindingsLine,
   overdueHeading,
-  runCounts,
   runsVerdict,
+  summaryLines,
 } from './digest-summary.ts';
 import { escapeHtml as e } from './html-escape.ts';
 
@@ -103,8 +102,11 @@ export function digestHtml(model: DigestModel, subject: string): string {
     `<tr><td style="padding:24px 24px 4px;font-size:12px;color:${MUTED};text-transform:uppercase;letter-spacing:0.5px">Rota digest · ${e(model.project)}</td></tr>`,
     `<tr><td style="padding:0 24px;font-size:22px;line-height:28px;font-weight:600;color:#1f2328">${link(model.schedule.url, model.schedule.name)}</td></tr>`,
     block(
-      paragraph(`${e(model.tick.time)} · ${e(model.tick.trigger)}`, MUTED) +
-        `<p style="margin:8px 0 0;font-size:16px;font-weight:600;color:${failed ? '#cf222e' : '#1f2328'}">${e(verdict)} — ${e(model.tick.outcome)}</p>`,
+      paragraph(
+        `${e(model.tick.time)} · ${e(model.tick.trigger)} · Outcome: ${e(model.tick.outcome)}`,
+        MUTED,
+      ) +
+        `<p style="margin:8px 0 0;font-size:16px;font-weight:600;color:${failed ? '#cf222e' : '#1f2328'}">${e(verdict)}</p>`,
     ),
   );
   if (model.notice !== null)
@@ -116,10 +118,9 @@ export function digestHtml(model: DigestModel, subject: string): string {
   sections.push(
     heading('Summary'),
     block(
-      paragraph(e(runCounts(model))) +
-        budgetLines(model)
-          .map((l) => paragraph(e(l)))
-          .join(''),
+      summaryLines(model)
+        .map((line) => paragraph(`<strong>${e(line.label)}:</strong> ${e(line.value)}`))
+        .join(''),
     ),
   );
   if (model.runs.length > 0) sections.push(heading('Runs'), block(runsTable(model)));

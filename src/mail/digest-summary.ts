@@ -18,30 +18,32 @@ export function runsVerdict(model: DigestModel): string {
   return totals.runs === 1 ? '1 run completed' : `All ${totals.runs} runs completed`;
 }
 
-/** "3 completed, 2 failed" (only the statuses that occur), or "none". */
-export function runCounts(model: DigestModel): string {
-  const { totals } = model;
-  const parts = [
+export interface SummaryLine {
+  readonly label: string;
+  readonly value: string;
+}
+
+/** Runs, agents against the tenant's budget, runs against the per-tick budget. */
+export function summaryLines(model: DigestModel): SummaryLine[] {
+  const { budget, totals } = model;
+  const counts = [
     [totals.completed, 'completed'],
     [totals.failed, 'failed'],
     [totals.cancelled, 'cancelled'],
     [totals.unfinished, 'not finished'],
-  ]
-    .filter(([n]) => (n as number) > 0)
-    .map(([n, label]) => `${n as number} ${label as string}`);
-  return `${plural(totals.runs, 'run')}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
-}
-
-/** "7 agents spawned; 33 of the tenant's 200 daily agents were left" … */
-export function budgetLines(model: DigestModel): string[] {
-  const { budget, totals } = model;
+  ] as const;
+  const parts = counts.filter(([n]) => n > 0).map(([n, label]) => `${n} ${label}`);
   const tenant =
     budget.tenantLeft === null
       ? 'the tenant has no daily agent limit'
-      : `${budget.tenantLeft} of the tenant’s ${budget.tenantDaily ?? budget.tenantLeft} daily agents were left when the tick fired`;
+      : `the tenant had ${budget.tenantLeft} of its ${budget.tenantDaily ?? budget.tenantLeft} daily agents left when the tick fired`;
   return [
-    `${plural(budget.agentsSpawned, 'agent')} spawned; ${tenant}.`,
-    `${plural(totals.runs, 'run')} started of at most ${budget.perTick} per tick.`,
+    { label: 'Runs', value: `${totals.runs}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}` },
+    { label: 'Agents spawned', value: `${budget.agentsSpawned}; ${tenant}` },
+    {
+      label: 'Per-tick budget',
+      value: `${plural(totals.runs, 'run')} started of at most ${budget.perTick}`,
+    },
   ];
 }
 

@@ -2,12 +2,11 @@
 // terminal mail client and in notification previews.
 import type { DigestModel } from './digest-model.ts';
 import {
-  budgetLines,
   findingsHeading,
   hiddenFindingsLine,
   overdueHeading,
-  runCounts,
   runsVerdict,
+  summaryLines,
 } from './digest-summary.ts';
 
 const indent = (text: string): string => text.replace(/\r?\n/g, '\n    ');
@@ -18,7 +17,7 @@ export function digestText(model: DigestModel): string {
   out.push(`Project: ${model.project}`);
   out.push(`Tick: ${model.tick.time} (${model.tick.trigger}) — ${model.tick.outcome}`);
   if (model.notice !== null) out.push('', `Note: ${model.notice}`);
-  out.push('', `Runs: ${runCounts(model)}`, ...budgetLines(model).map((l) => `Budget: ${l}`));
+  out.push('', ...summaryLines(model).map((line) => `${line.label}: ${line.value}`));
 
   if (model.runs.length > 0) {
     out.push('', 'RUNS');
