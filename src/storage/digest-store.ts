@@ -80,6 +80,47 @@ export async function queueTickDigest(
   return inserted !== undefined;
 }
 
+/**
+ * Decides the digests of ticks that ended without `endTick`, written already ended because they
+ * started no run (SPEC section 8: such a tick still has a digest); at most `limit` per call, each
+ * once. Returns how many digests were queued.
+ */
+export async function queueDigestsOfEndedTicks(
+  database: Database,
+  now: number,
+  limit: number,
+): Promise<number> {
+  const undecided = await database.db
+    .selectFrom('ticks')
+    .select('id')
+    .where('digest_considered_at', 'is', null)
+    .where('outcome', 'is not', null)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  if (undecided.length === 0) return 0;
+  return database.write(async (trx) => {
+    // Only the ticks this call marks are decided here: a racing replica decides the others.
+    const marked = await trx
+      .updateTable('ticks')
+      .set({ digest_considered_at: now })
+      .where(
+        'id',
+        'in',
+        undecided.map((t) => t.id),
+      )
+      .where('digest_considered_at', 'is', null)
+      .returning(['id', 'schedule_id'])
+      .execute();
+    let queued = 0;
+    for (const tick of marked) {
+      const request = { tickId: tick.id, scheduleId: tick.schedule_id, now, notice: null };
+      if (await queueTickDigest(trx, request)) queued++;
+    }
+    return queued;
+  });
+}
+
 export interface NewDigest {
   readonly id: string;
   readonly tenantId: string;

@@ -314,6 +314,14 @@ export interface DigestTable {
   updated_at: Millis;
 }
 
+/**
+ * Digest bookkeeping on ticks (migration 0005), declared here so the digest additions stay in one
+ * block: when the tick's digest was decided (queued, or not wanted); null until then.
+ */
+export interface TickTable {
+  digest_considered_at: Millis | null;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export interface Schema {

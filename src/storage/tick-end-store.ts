@@ -100,7 +100,7 @@ export async function endTick(database: Database, end: TickEnd): Promise<boolean
   return database.write(async (trx) => {
     const ended = await trx
       .updateTable('ticks')
-      .set({ outcome: end.outcome, ended_at: end.now })
+      .set({ outcome: end.outcome, ended_at: end.now, digest_considered_at: end.now })
       .where('id', '=', end.tickId)
       .where('outcome', 'is', null)
       .executeTakeFirst();

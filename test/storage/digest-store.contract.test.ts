@@ -13,6 +13,7 @@ import {
   claimDigests,
   finishDelivery,
   insertDigest,
+  queueDigestsOfEndedTicks,
   recoverExpiredDigests,
 } from '../../src/storage/digest-store.ts';
 import { endTick } from '../../src/storage/tick-end-store.ts';
@@ -85,13 +86,11 @@ describeEachDatabase('digest store', (fresh) => {
   });
 
   describe('queueing with the tick’s end', () => {
-    it('queues one digest per ended tick, also for a tick that started no run', async () => {
+    it('queues one digest per ended tick, however often ending it is retried', async () => {
       current = await fresh();
       const { database } = current;
       const seed = await withDigests(database, { recipients: ['ops@x.test'] });
-      const skipped = await endedTick(database, seed, T0, []);
-      const ran = await endedTick(database, seed, T0 + 60 * MINUTE, ['completed']);
-      // Ending a tick again changes nothing: it has its outcome, and its digest.
+      const ran = await endedTick(database, seed, T0, ['completed']);
       expect(
         await endTick(database, {
           tickId: ran.tickId,
@@ -101,13 +100,50 @@ describeEachDatabase('digest store', (fresh) => {
           streak: keepStreak,
         }),
       ).toBe(false);
+      // Ending it decided its digest: the sweep for ticks written ended leaves it alone.
+      expect(await queueDigestsOfEndedTicks(database, T0 + 2 * MINUTE, 10)).toBe(0);
       const digests = await digestsOf(database);
       expect(digests.map((d) => [d.tick_id, d.kind, d.status, d.attempts])).toEqual([
-        [skipped.tickId, 'tick', 'queued', 0],
         [ran.tickId, 'tick', 'queued', 0],
       ]);
       expect(JSON.parse(digests[0]!.recipients)).toEqual(['ops@x.test']);
       expect(digests[0]!.next_attempt_at).toBe(T0 + MINUTE);
+    });
+
+    it('queues the digest of a tick written already ended because it started no run, once', async () => {
+      current = await fresh();
+      const { database } = current;
+      const seed = await withDigests(database, { recipients: ['ops@x.test'] });
+      const quiet = await withDigests(database, { recipients: ['ops@x.test'], send: 'on_failure' });
+      const open = tickRow(seed.tenant, seed.schedule, T0 - 60 * MINUTE);
+      const skipped = {
+        ...tickRow(seed.tenant, seed.schedule, T0),
+        outcome: 'skipped' as const,
+        ended_at: T0,
+      };
+      const unwanted = {
+        ...tickRow(quiet.tenant, quiet.schedule, T0),
+        outcome: 'skipped' as const,
+        ended_at: T0,
+      };
+      await database.db.insertInto('ticks').values([open, skipped, unwanted]).execute();
+      expect(await queueDigestsOfEndedTicks(database, T0 + 1, 10)).toBe(1);
+      expect(await queueDigestsOfEndedTicks(database, T0 + 2, 10)).toBe(0);
+      expect((await digestsOf(database)).map((d) => [d.tick_id, d.next_attempt_at])).toEqual([
+        [skipped.id, T0 + 1],
+      ]);
+      const decided = await database.db
+        .selectFrom('ticks')
+        .select(['id', 'digest_considered_at'])
+        .orderBy('fire_time')
+        .execute();
+      expect(decided).toEqual(
+        expect.arrayContaining([
+          { id: open.id, digest_considered_at: null },
+          { id: skipped.id, digest_considered_at: T0 + 1 },
+          { id: unwanted.id, digest_considered_at: T0 + 1 },
+        ]),
+      );
     });
 
     it('refuses a second tick digest for the same tick by its unique index', async () => {

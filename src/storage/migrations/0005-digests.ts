@@ -1,6 +1,7 @@
 // Digests and their delivery (SPEC section 8): one row per digest, queued in the transaction
 // that ends its tick (at most one per tick, by a partial unique index) or by a force-send, then
-// claimed by a mailer with a lease and a fencing token, like runs.
+// claimed by a mailer with a lease and a fencing token, like runs. Ticks record when their digest
+// was decided, so a tick written already ended (it started no run) is found and decided once.
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
@@ -53,6 +54,19 @@ export const digests = (): Migration => ({
       .on('digests')
       .columns(['next_attempt_at'])
       .where(sql.ref('status'), '=', 'queued')
+      .execute();
+    await db.schema.alterTable('ticks').addColumn('digest_considered_at', 'bigint').execute();
+    // History before digests existed is not digested now.
+    await db
+      .updateTable('ticks')
+      .set({ digest_considered_at: sql.ref('ended_at') })
+      .where('outcome', 'is not', null)
+      .execute();
+    await db.schema
+      .createIndex('ticks_digest_undecided')
+      .on('ticks')
+      .columns(['created_at'])
+      .where(sql.ref('digest_considered_at'), 'is', null)
       .execute();
     await db.schema
       .createIndex('digests_by_tenant')
