@@ -315,7 +315,7 @@ export interface DigestTable {
 }
 
 /**
- * Digest bookkeeping on ticks (migration 0005), declared here so the digest additions stay in one
+ * Digest bookkeeping on ticks (migration 0004), declared here so the digest additions stay in one
  * block: when the tick's digest was decided (queued, or not wanted); null until then.
  */
 export interface TickTable {
