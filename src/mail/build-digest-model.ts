@@ -173,7 +173,12 @@ function mostOverdue(
     .slice(0, OVERDUE_LISTED)
     .map(({ item, hours, staleness }) => ({
       target: targetName(item.target_kind, item.target_id),
-      lastRun: hours === null ? 'never ran' : `last ran ${formatHours(hours)} before this tick`,
+      lastRun:
+        hours === null
+          ? 'never ran'
+          : item.last_run_at !== null && item.last_run_at > fire
+            ? 'ran since this tick'
+            : `last ran ${formatHours(hours)} before this tick`,
       staleness,
       overdue: staleness === null || staleness >= 1,
     }));

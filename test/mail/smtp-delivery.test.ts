@@ -165,6 +165,13 @@ describeEachDatabase('digests over SMTP', (fresh) => {
     expect(sink.received).toHaveLength(1);
     [digest] = await digestRows(database);
     expect(digest).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
+    // The outage never touched the tick: it ended with its outcome before any attempt.
+    const tick = await database.db
+      .selectFrom('ticks')
+      .select('outcome')
+      .where('id', '=', digest!.tick_id)
+      .executeTakeFirstOrThrow();
+    expect(tick.outcome).toBe('failed');
     expect(sink.received[0]?.parsed.messageId).toBe(digest!.message_id);
   });
 
@@ -200,6 +207,20 @@ describeEachDatabase('digests over SMTP', (fresh) => {
     expect(digest).toMatchObject({ status: 'failed', attempts: 1 });
     expect(digest!.last_error).toContain('550 5.1.1 No such user here');
     expect(sink.received).toHaveLength(0);
+  });
+
+  it('sends to the recipients the server accepts and records the one it refused', async () => {
+    const { database, sink, transport, clock } = await setUp({
+      refusals: [{ at: 'rcpt', code: 550, message: '5.1.1 No such user here' }],
+    });
+    await endedExampleTick(database, { recipients: ['gone@example.test', 'ops@example.test'] });
+    const mailer = mailerFor(database, transport, clock);
+    await mailer.start();
+    await mailer.stop();
+    expect(sink.received.map((m) => m.envelope.to)).toEqual([['ops@example.test']]);
+    const [digest] = await digestRows(database);
+    expect(digest?.status).toBe('sent');
+    expect(digest?.last_response).toContain('refused recipients: gone@example.test');
   });
 
   describe('authentication', () => {
