@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressProblem, parseDigestConfig } from './digest-config.ts';
+import { addressProblem, parseDigestConfig, storedDigestConfig } from './digest-config.ts';
 
 const errorsOf = (input: unknown) => {
   const parsed = parseDigestConfig(input);
@@ -101,5 +101,14 @@ describe('parseDigestConfig', () => {
       ['/min_severity', 'invalid_value'],
     ]);
     expect(errorsOf('ops@x.test')).toEqual([['', 'invalid_type']]);
+  });
+});
+
+describe('storedDigestConfig', () => {
+  it('reads a stored config, and treats a missing, broken or no longer valid one as no digests', () => {
+    expect(storedDigestConfig('{"recipients":["a@x.test"]}')?.recipients).toEqual(['a@x.test']);
+    expect(storedDigestConfig(null)).toBeNull();
+    expect(storedDigestConfig('{not json')).toBeNull();
+    expect(storedDigestConfig('{"recipients":["a@x.test\\r\\nBcc: b@y.test"]}')).toBeNull();
   });
 });

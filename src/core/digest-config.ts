@@ -164,6 +164,22 @@ function readMinSeverity(value: unknown, errors: ValidationIssue[]): Severity | 
   return null;
 }
 
+/**
+ * The config a schedule has stored, or null (no digests) when there is none or it no longer
+ * parses (saved before a stricter rule): a bad config must never fail the tick it belongs to.
+ */
+export function storedDigestConfig(text: string | null): DigestConfig | null {
+  if (text === null) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = parseDigestConfig(json);
+  return parsed.ok ? parsed.value : null;
+}
+
 /** The stored (API) shape of a parsed config. */
 export const digestConfigJson = (config: DigestConfig) => ({
   enabled: config.enabled,

@@ -1,7 +1,7 @@
 // What the API's mail routes call (SPEC sections 6 and 8): force-send the latest tick's digest,
 // list and read the outbox, and the mail status. Every call is scoped by the caller's tenant;
 // an id of another tenant reads as absent (the route answers 404).
-import { parseDigestConfig } from '../core/digest-config.ts';
+import { storedDigestConfig } from '../core/digest-config.ts';
 import type { Database } from '../storage/database.ts';
 import {
   deliveryFigures,
@@ -63,11 +63,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
     async forceDigest(scheduleId, tenantId) {
       const target = await digestTarget(database, tenantId, scheduleId);
       if (target === undefined) return undefined;
-      const parsed =
-        target.digestConfig === null
-          ? undefined
-          : parseDigestConfig(JSON.parse(target.digestConfig));
-      const config = parsed?.ok === true ? parsed.value : null;
+      const config = storedDigestConfig(target.digestConfig);
       if (config === null || !config.enabled) {
         throw new DigestRequestError(
           'digest_disabled',

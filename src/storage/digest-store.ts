@@ -3,7 +3,7 @@
 // digests with a lease and a fencing token (as workers claim runs), send outside any
 // transaction, and record the result only while their token is current.
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import { parseDigestConfig } from '../core/digest-config.ts';
+import { storedDigestConfig } from '../core/digest-config.ts';
 import { DIGEST_MAX_ATTEMPTS } from '../core/digest-delivery.ts';
 import { digestWanted } from '../core/digest-policy.ts';
 import type { Database } from './database.ts';
@@ -32,11 +32,9 @@ export async function queueTickDigest(
     .select(['tenant_id', 'digest_config'])
     .where('id', '=', request.scheduleId)
     .executeTakeFirst();
-  if (schedule?.digest_config == null) return false;
-  // A config that no longer parses (stored before a stricter rule) sends nothing rather than junk.
-  const parsed = parseDigestConfig(JSON.parse(schedule.digest_config));
-  if (!parsed.ok || parsed.value === null || !parsed.value.enabled) return false;
-  const config = parsed.value;
+  if (schedule === undefined) return false;
+  const config = storedDigestConfig(schedule.digest_config);
+  if (config === null || !config.enabled) return false;
   const runs = await trx
     .selectFrom('runs')
     .select(['id', 'status'])

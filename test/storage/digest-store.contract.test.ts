@@ -178,6 +178,20 @@ describeEachDatabase('digest store', (fresh) => {
       expect(await digestsOf(database)).toEqual([]);
     });
 
+    it('ends a tick whose schedule holds a broken digest_config, and queues nothing for it', async () => {
+      current = await fresh();
+      const { database } = current;
+      const seed = await seedSchedule(database.db);
+      await database.db
+        .updateTable('schedules')
+        .set({ digest_config: '{"recipients": [' })
+        .where('id', '=', seed.schedule)
+        .execute();
+      const { ended } = await endedTick(database, seed, T0, ['failed']);
+      expect(ended).toBe(true);
+      expect(await digestsOf(database)).toEqual([]);
+    });
+
     it('with on_failure, queues only ticks with a failed run', async () => {
       current = await fresh();
       const { database } = current;
