@@ -96,37 +96,48 @@ export class DigestMailer {
   }
 
   private async deliver(claimed: StoredDigest): Promise<void> {
-    const { database, transport, now, mailFrom } = this.options;
-    const holder = { id: claimed.id, fence: claimed.fence };
-    const refused = { status: 'failed', transport: transport.kind, response: null } as const;
-    const digest = await withContent(this.options, claimed);
+    const { database } = this.options;
+    let digest: StoredDigest | undefined = claimed;
     let result: DeliveryResult;
-    if (digest === undefined) {
-      result = { ...refused, error: 'The digest’s tick no longer exists.', now: now() };
-    } else {
-      const to = JSON.parse(digest.recipients) as string[];
-      // Checked again at the last moment: the stored list is what reaches the SMTP envelope.
-      const bad = to.find((address) => addressProblem(address) !== undefined);
-      if (bad !== undefined) {
-        result = {
-          ...refused,
-          error: `Refused to send to ${JSON.stringify(bad)}: not a plain address.`,
-          now: now(),
-        };
-      } else {
-        const sent = await transport.send({
-          messageId: digest.message_id ?? '',
-          from: mailFrom,
-          to,
-          subject: digest.subject ?? '',
-          html: digest.html ?? '',
-          text: digest.text ?? '',
-        });
-        result = this.outcome(sent, claimed.attempts);
-      }
+    try {
+      digest = await withContent(this.options, claimed);
+      result = await this.attempt(digest, claimed.attempts);
+    } catch (error) {
+      // One digest's trouble (a bug in composing or sending it) is its own: recorded and retried.
+      const failure = { message: `Could not deliver the digest: ${(error as Error).message}` };
+      result = this.outcome({ ok: false, failure }, claimed.attempts);
     }
-    await finishDelivery(database, holder, result);
+    await finishDelivery(database, { id: claimed.id, fence: claimed.fence }, result);
     this.options.onAttempt?.(digest ?? claimed, result);
+  }
+
+  private async attempt(
+    digest: StoredDigest | undefined,
+    attempt: number,
+  ): Promise<DeliveryResult> {
+    const { transport, now, mailFrom } = this.options;
+    const refused = { status: 'failed', transport: transport.kind, response: null } as const;
+    if (digest === undefined)
+      return { ...refused, error: 'The digest’s tick no longer exists.', now: now() };
+    const to = JSON.parse(digest.recipients) as string[];
+    // Checked again at the last moment: the stored list is what reaches the SMTP envelope.
+    const bad = to.find((address) => addressProblem(address) !== undefined);
+    if (bad !== undefined) {
+      return {
+        ...refused,
+        error: `Refused to send to ${JSON.stringify(bad)}: not a plain address.`,
+        now: now(),
+      };
+    }
+    const sent = await transport.send({
+      messageId: digest.message_id ?? '',
+      from: mailFrom,
+      to,
+      subject: digest.subject ?? '',
+      html: digest.html ?? '',
+      text: digest.text ?? '',
+    });
+    return this.outcome(sent, attempt);
   }
 
   private outcome(

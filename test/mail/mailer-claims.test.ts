@@ -58,6 +58,46 @@ describeEachDatabase('a mailer that died while sending', (fresh) => {
   });
 });
 
+describeEachDatabase('a digest whose delivery throws', (fresh) => {
+  it('is recorded and retried later, and does not stop the digests after it', async () => {
+    current = await fresh();
+    const { database } = current;
+    const clock = new HandClock();
+    await endedExampleTick(database, { recipients: ['first@example.test'] });
+    await endedExampleTick(database, { recipients: ['second@example.test'] });
+    const sent: string[] = [];
+    let thrown = false;
+    const flaky: DigestTransport = {
+      kind: 'smtp',
+      description: 'smtp://flaky',
+      send: (digest) => {
+        if (digest.to[0] === 'first@example.test' && !thrown) {
+          thrown = true;
+          return Promise.reject(new Error('socket hang up'));
+        }
+        sent.push(digest.to[0]!);
+        return Promise.resolve({ ok: true, response: '250 ok' });
+      },
+      close: () => undefined,
+    };
+    const mailer = mailerFor(database, flaky, clock);
+    await mailer.start();
+    // Both ticks ended at the same instant: their digests' order is their random ids'.
+    const rows = (await digestRows(database)).sort((a, b) =>
+      a.recipients.localeCompare(b.recipients),
+    );
+    expect(rows.map((d) => [JSON.parse(d.recipients)[0], d.status])).toEqual([
+      ['first@example.test', 'queued'],
+      ['second@example.test', 'sent'],
+    ]);
+    expect(rows[0]?.last_error).toBe('Could not deliver the digest: socket hang up');
+    clock.current = rows[0]!.next_attempt_at;
+    await mailer.poll();
+    await mailer.stop();
+    expect(sent.sort()).toEqual(['first@example.test', 'second@example.test']);
+  });
+});
+
 describePostgres('two mailers on one database', (fresh) => {
   it('send every digest exactly once when they poll at the same time', async () => {
     current = await fresh();
