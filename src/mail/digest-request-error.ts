@@ -12,6 +12,7 @@ export class DigestRequestError extends Error {
     super(message);
     this.name = 'DigestRequestError';
     this.code = code;
-    this.status = ERROR_CODES[code].status;
+    // Both codes are request errors, which always carry their status.
+    this.status = ERROR_CODES[code].status ?? 400;
   }
 }

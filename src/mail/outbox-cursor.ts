@@ -15,7 +15,7 @@ export function decodeOutboxCursor(token: string): DigestCursor | undefined {
 
 /** A `cursor` that is not one this service handed out: the API answers 400. */
 export class InvalidOutboxCursor extends Error {
-  readonly code = 'invalid_value';
+  readonly code = 'invalid_cursor';
   readonly field = '/cursor';
   constructor() {
     super('cursor is not a value a previous page returned as next_cursor.');
