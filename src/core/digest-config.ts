@@ -179,11 +179,3 @@ export function storedDigestConfig(text: string | null): DigestConfig | null {
   const parsed = parseDigestConfig(json);
   return parsed.ok ? parsed.value : null;
 }
-
-/** The stored (API) shape of a parsed config. */
-export const digestConfigJson = (config: DigestConfig) => ({
-  enabled: config.enabled,
-  recipients: [...config.recipients],
-  send: config.send,
-  min_severity: config.minSeverity,
-});
