@@ -2,8 +2,9 @@
 // The CLI calls these entry points (serve, migrate, backup); nothing else in src/ imports this file.
 //
 // `serve` is one process that can play every role (ARCHITECTURE.md): it migrates the schema,
-// makes sure a tenant exists, starts the scheduler and the worker its role asks for, and serves
-// HTTP; its `stop()` winds them down in reverse order, so that no run is left holding a lease.
+// makes sure a tenant exists, starts the scheduler (with the digest mailer) and the worker its
+// role asks for, and serves HTTP; its `stop()` winds them down in reverse order, so that no run
+// is left holding a lease.
 import { mkdirSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 import { clientAdmin, createClient, clientsOf, type ClientSummary } from './auth/clients.ts';
@@ -24,6 +25,12 @@ import { buildApp, type Readiness } from './http/app.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { apiStores } from './storage/api-stores.ts';
+import { DigestMailer } from './mail/digest-mailer.ts';
+import type { DigestTransport } from './mail/digest-transport.ts';
+import { createMailService, type MailService } from './mail/mail-service.ts';
+import { outboxTransport } from './mail/outbox-transport.ts';
+import { smtpTransport } from './mail/smtp-transport.ts';
+import type { DeliveryResult } from './storage/digest-store.ts';
 import type { Database } from './storage/database.ts';
 import { setUpDemo, type DemoSetup } from './demo/demo-setup.ts';
 import { pingDatabase, readDatabaseTime } from './storage/database-time.ts';
@@ -95,6 +102,8 @@ export interface RunningServer {
   /** Where the HTTP server listens, e.g. http://127.0.0.1:8080. */
   readonly url: string;
   readonly logger: Logger;
+  /** Force-send, outbox and mail status: what the API's mail routes call. */
+  readonly mail: MailService;
   /** Stops claiming, lets in-flight runs finish within the grace period, closes everything. */
   stop(): Promise<void>;
 }
@@ -187,6 +196,33 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
         },
       });
     }
+    const transport = digestTransport(config);
+    closers.push(() => Promise.resolve(transport.close()));
+    let mailer: DigestMailer | undefined;
+    // Digests go out from the scheduler's process: it is the one that ends ticks.
+    if (role === 'all' || role === 'scheduler') {
+      mailer = new DigestMailer({
+        database,
+        transport,
+        holder,
+        publicUrl: config.publicUrl,
+        mailFrom: config.mailFrom,
+        now,
+        timer: (delayMs, fire) => clock.timer(delayMs, fire),
+        onError: (error) => logger.error({ err: error }, 'the digest mailer hit an error'),
+        onAttempt: (digest, result) => logDelivery(logger, digest.id, result),
+      });
+      closers.push(() => mailer!.stop());
+    }
+    const mail = createMailService({
+      database,
+      transport,
+      publicUrl: config.publicUrl,
+      mailFrom: config.mailFrom,
+      now,
+      newId,
+      wake: () => void mailer?.poll(),
+    });
     if (role === 'all' || role === 'scheduler') {
       scheduler = new Scheduler({
         database,
@@ -200,11 +236,17 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
           recordRound(metrics, logger, report);
           // A tick in this process wakes its own worker at once, not at its next poll.
           if (report.pass.ticks > 0) void worker?.poll();
+          // A tick that ended, or was written ended, may have queued a digest.
+          if (report.pass.ticks > 0 || report.ended.ended > 0) void mailer?.poll();
         },
       });
       await scheduler.start();
       closers.push(() => scheduler!.stop());
       logger.info({ holder }, 'scheduler started');
+    }
+    if (mailer !== undefined) {
+      await mailer.start();
+      logger.info({ transport: transport.description }, 'digest mailer started');
     }
     if (worker !== undefined) {
       await worker.start();
@@ -219,6 +261,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     return {
       url,
       logger,
+      mail,
       async stop() {
         stopping = true;
         logger.info('stopping: no new work is claimed');
@@ -247,6 +290,22 @@ export function apiServices(
     engine: manualTrigger({ database, newId }, onTick),
     newId,
   };
+}
+
+/** SMTP when ROTA_SMTP_URL is set, else the built-in outbox (SPEC section 8). */
+function digestTransport(config: Config): DigestTransport {
+  return config.smtpUrl === undefined ? outboxTransport : smtpTransport(config.smtpUrl);
+}
+
+function logDelivery(logger: Logger, digestId: string, result: DeliveryResult): void {
+  if (result.status === 'sent')
+    logger.info({ digest_id: digestId, transport: result.transport }, 'digest delivered');
+  else if (result.status === 'queued')
+    logger.warn(
+      { digest_id: digestId, error: result.error, next_attempt_at: result.nextAttemptAt },
+      'digest delivery failed; it will be tried again',
+    );
+  else logger.error({ digest_id: digestId, error: result.error }, 'digest delivery failed');
 }
 
 /** The configured database; the data directory is created for the embedded one. */

@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   too_deep: validation('A JSON body nests deeper than the API accepts.'),
   invalid_url: validation('Not an absolute http(s) URL without credentials.'),
   invalid_cursor: validation('A pagination cursor that Rota did not issue, or was altered.'),
+  invalid_email: validation('Not a plain email address Rota can mail to.'),
   not_in_project: validation('A referenced id is not in this project (or not visible to you).'),
   duplicate_item: validation('The schedule already has an item for this target.'),
   one_target_required: validation('Exactly one of `journey_id` and `test_plan_id` is required.'),
@@ -72,6 +73,8 @@ export const ERROR_CODES = {
   run_ended: request(409, 'The run has already ended, so it cannot be cancelled.'),
   rate_limited: request(429, 'Too many requests from this client or tenant; see `Retry-After`.'),
   dependency_unavailable: request(503, 'The database is unreachable; retry after `Retry-After`.'),
+  digest_disabled: request(400, 'The schedule’s digests are not enabled.'),
+  no_tick_yet: request(409, 'The schedule has not ticked yet: there is nothing to digest.'),
   // Run failures (SPEC section 4).
   schema_mismatch: run('The target no longer validates against its agents and tools.'),
   invalid_parameters: run('Runtime parameters do not match the target’s inputs.'),

@@ -1,8 +1,10 @@
 // Closes ticks: fails runs left queued past their tick's deadline, then gives every tick whose
-// runs have all ended its outcome (core/tick-outcome.ts) and moves its schedule's failure streak.
+// runs have all ended its outcome (core/tick-outcome.ts) and moves its schedule's failure streak;
+// the digest of every ended tick is decided too, also of those written ended (no run started).
 import { nextFailureStreak } from '../core/failure-streak.ts';
 import { tickOutcome } from '../core/tick-outcome.ts';
 import type { Database } from '../storage/database.ts';
+import { queueDigestsOfEndedTicks } from '../storage/digest-store.ts';
 import { endTick, failRunsPastDeadline, openTicks } from '../storage/tick-end-store.ts';
 
 export interface EndedTicks {
@@ -35,5 +37,6 @@ export async function endTicks(
     });
     if (done) ended++;
   }
+  await queueDigestsOfEndedTicks(database, now, batchSize);
   return { pastDeadline, ended };
 }

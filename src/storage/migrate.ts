@@ -7,6 +7,7 @@ import type { Database, Dialect } from './database.ts';
 import { initial } from './migrations/0001-initial.ts';
 import { scheduleClaims } from './migrations/0002-schedule-claims.ts';
 import { outboundOrigins } from './migrations/0003-outbound-origins.ts';
+import { digests } from './migrations/0004-digests.ts';
 import { identity } from './migrations/0005-identity.ts';
 import { api } from './migrations/0006-api.ts';
 import { runDispatch } from './migrations/0007-run-dispatch.ts';
@@ -19,6 +20,7 @@ export const MIGRATIONS: MigrationSet = {
   '0001-initial': initial,
   '0002-schedule-claims': scheduleClaims,
   '0003-outbound-origins': outboundOrigins,
+  '0004-digests': digests,
   '0005-identity': identity,
   '0006-api': api,
   '0007-run-dispatch': runDispatch,

@@ -277,6 +277,53 @@ export interface IdempotencyKeyTable {
   created_at: Millis;
 }
 
+// Digests (SPEC section 8) -------------------------------------------------------------------
+
+/** One digest of one tick, and its delivery (core/digest-delivery.ts has the status machine). */
+export interface DigestTable {
+  id: string;
+  tenant_id: string;
+  schedule_id: string;
+  tick_id: string;
+  /** `tick`: queued when the tick ended (one per tick); `forced`: POST /schedules/{id}/digest. */
+  kind: 'tick' | 'forced';
+  /** Taken from digest_config when queued, so a later edit never changes a digest in flight. */
+  recipients: Json;
+  min_severity: 'critical' | 'high' | 'medium' | 'low' | 'info' | null;
+  /** A line the digest leads with, e.g. the schedule was paused after failures. */
+  notice: string | null;
+  status: 'queued' | 'sending' | 'sent' | 'failed';
+  /** Set once, when the digest is first composed; the same on every attempt. */
+  message_id: string | null;
+  subject: string | null;
+  html: string | null;
+  text: string | null;
+  /** Where the last attempt went: `smtp` or the built-in `outbox`. */
+  transport: 'smtp' | 'outbox' | null;
+  attempts: number;
+  next_attempt_at: Millis;
+  lease_owner: string | null;
+  lease_until: Millis | null;
+  /** Fencing token: bumped on every claim, so a stale mailer's writes match no row. */
+  fence: number;
+  /** The server's reply to the last attempt (or the connection error). */
+  last_response: string | null;
+  last_error: string | null;
+  sent_at: Millis | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/**
+ * Digest bookkeeping on ticks (migration 0004), declared here so the digest additions stay in one
+ * block: when the tick's digest was decided (queued, or not wanted); null until then.
+ */
+export interface TickTable {
+  digest_considered_at: Millis | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+
 export interface Schema {
   tenants: TenantTable;
   projects: ProjectTable;
@@ -299,4 +346,5 @@ export interface Schema {
   idempotency_keys: IdempotencyKeyTable;
   oauth_clients: OAuthClientTable;
   signing_keys: SigningKeyTable;
+  digests: DigestTable;
 }

@@ -1,8 +1,9 @@
 // Ending ticks (SPEC section 3 step 7): runs still queued at their tick's deadline fail with
 // `tick_deadline`; a tick whose runs have all ended gets its outcome, and its schedule's failure
-// streak moves on (pausing it when `pause_after_failures` says so).
+// streak moves on (pausing it when `pause_after_failures` says so) and its digest is queued.
 import { LIVE_RUN_STATUSES, TERMINAL_RUN_STATUSES } from '../core/run-state.ts';
 import type { Database } from './database.ts';
+import { queueTickDigest } from './digest-store.ts';
 import type { RunTable, TickTable } from './schema.ts';
 
 /** Fails queued runs whose tick's deadline has passed; returns how many. */
@@ -91,12 +92,15 @@ export interface TickEnd {
   };
 }
 
-/** Sets a tick's outcome once, and moves its schedule's failure streak in the same transaction. */
+/**
+ * Sets a tick's outcome once and, in the same transaction, moves its schedule's failure streak
+ * and queues its digest when the schedule's digest_config asks for one (SPEC section 8).
+ */
 export async function endTick(database: Database, end: TickEnd): Promise<boolean> {
   return database.write(async (trx) => {
     const ended = await trx
       .updateTable('ticks')
-      .set({ outcome: end.outcome, ended_at: end.now })
+      .set({ outcome: end.outcome, ended_at: end.now, digest_considered_at: end.now })
       .where('id', '=', end.tickId)
       .where('outcome', 'is', null)
       .executeTakeFirst();
@@ -119,6 +123,12 @@ export async function endTick(database: Database, end: TickEnd): Promise<boolean
       })
       .where('id', '=', end.scheduleId)
       .execute();
+    await queueTickDigest(trx, {
+      tickId: end.tickId,
+      scheduleId: end.scheduleId,
+      now: end.now,
+      notice: pauseNote,
+    });
     return true;
   });
 }

@@ -1,0 +1,44 @@
+// A stored digest's content: composed from its tick the first time it is needed (by the mailer,
+// a force-send or a read of the outbox), then kept, so every attempt sends the same mail under
+// the same Message-ID.
+import type { Database } from '../storage/database.ts';
+import { loadDigestSource } from '../storage/digest-source-store.ts';
+import { storeDigestContent, type StoredDigest } from '../storage/digest-store.ts';
+import { buildDigestModel } from './build-digest-model.ts';
+import { composeDigest } from './compose-digest.ts';
+
+export interface ContentDeps {
+  readonly database: Database;
+  readonly publicUrl: string;
+  readonly mailFrom: string;
+  readonly now: () => number;
+}
+
+/** A digest with its content, or undefined when its tick is gone (pruned, schedule deleted). */
+export async function withContent(
+  deps: ContentDeps,
+  digest: StoredDigest,
+): Promise<StoredDigest | undefined> {
+  if (digest.message_id !== null) return digest;
+  const source = await loadDigestSource(deps.database, digest.tick_id);
+  if (source === undefined) return undefined;
+  const model = buildDigestModel(source, {
+    publicUrl: deps.publicUrl,
+    minSeverity: digest.min_severity,
+    notice: digest.notice,
+  });
+  const composed = composeDigest(model);
+  return storeDigestContent(
+    deps.database,
+    digest.id,
+    { ...composed, messageId: messageIdFor(digest.id, deps.mailFrom, deps.publicUrl) },
+    deps.now(),
+  );
+}
+
+/** `<digest id@sender's domain>`: unique per digest, the same on every attempt. */
+export function messageIdFor(digestId: string, mailFrom: string, publicUrl: string): string {
+  const domain =
+    /@([A-Za-z0-9.-]+)>?\s*$/.exec(mailFrom)?.[1] ?? new URL(publicUrl).hostname ?? 'localhost';
+  return `<digest.${digestId}@${domain}>`;
+}
