@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, processIo, reportErrors, type CliIo } from './io.ts';
 import { registerLogin } from './api/login.ts';
+import { registerRuns } from './api/runs.ts';
 import { registerSchedules } from './api/schedules.ts';
 import { registerBackup } from './backup.ts';
 import { registerClients } from './clients.ts';
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   registerClients(program, io, setExit);
   registerLogin(program, io, setExit);
   registerSchedules(program, io, setExit);
+  registerRuns(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {

@@ -105,6 +105,7 @@ export const ERROR_CODES = {
   not_logged_in: cli('No stored credentials: run `rota login` first.'),
   server_unreachable: cli('The server the CLI logged in to does not answer.'),
   token_refused: cli('The token endpoint refused the stored credentials.'),
+  wait_timed_out: cli('`--wait` gave up before the runs ended; they go on.'),
   // Broken invariants: a bug in Rota, never the caller's fault.
   illegal_run_transition: {
     kind: 'invariant',

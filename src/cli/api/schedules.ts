@@ -2,12 +2,15 @@
 // next runs) and for scripts (--json prints the API's own JSON), through the contract's types.
 import type { Command } from 'commander';
 import type { z } from 'zod';
+import type { Run } from '../../contract/runs.ts';
 import type { Schedule } from '../../contract/schedules.ts';
 import type { CliIo } from '../io.ts';
+import { ApiProblem, type ApiClient } from './api-client.ts';
 import { allPages, runApiCommand } from './api-command.ts';
 import { table } from './table.ts';
 
 type ScheduleView = z.infer<typeof Schedule>;
+type RunView = z.infer<typeof Run>;
 
 export function registerSchedules(
   program: Command,
@@ -85,19 +88,75 @@ export function registerSchedules(
     .command('trigger')
     .argument('<id>', 'the schedule’s id')
     .description('Tick now, through the same selection, without moving the cadence.')
-    .option('--json', 'print the tick as the API returns it')
-    .action(async (id: string, options: { json?: boolean }) => {
+    .option('--wait', 'wait for the tick’s runs to end, showing progress')
+    .option('--timeout <seconds>', 'how long --wait waits at most', '600')
+    .option('--json', 'print the tick (with --wait, and its runs) as the API returns it')
+    .action(async (id: string, options: { wait?: boolean; timeout: string; json?: boolean }) => {
       const json = options.json === true;
       setExit(
         await runApiCommand(io, json, async (api) => {
-          const tick = await api.request<Record<string, unknown>>(
+          const tick = await api.request<TickView>(
             'POST',
             `/api/v1/schedules/${encodeURIComponent(id)}/trigger`,
           );
-          io.stdout(json ? `${JSON.stringify(tick)}\n` : tickLine(tick));
+          if (options.wait !== true) {
+            io.stdout(json ? `${JSON.stringify(tick)}\n` : tickLine(tick));
+            return;
+          }
+          const runs = await waitForRuns(api, io, tick.runs, Number(options.timeout) || 600);
+          io.stdout(
+            json
+              ? `${JSON.stringify({ ...tick, runs })}\n`
+              : tickLine(tick) +
+                  runs
+                    .map(
+                      (r) =>
+                        `  run ${r.id}: ${r.status}${r.error === null ? '' : ` (${r.error.code})`}\n`,
+                    )
+                    .join(''),
+          );
         }),
       );
     });
+}
+
+interface TickView {
+  readonly id: string;
+  readonly runs: readonly { readonly id: string }[];
+}
+
+const POLL_MS = 500;
+const ENDED = new Set(['completed', 'failed', 'cancelled']);
+
+/**
+ * Polls the tick's runs until all have ended or `timeoutSeconds` pass, telling stderr how many
+ * have ended whenever that changes (SPEC section 10: long operations show progress).
+ */
+async function waitForRuns(
+  api: ApiClient,
+  io: CliIo,
+  started: TickView['runs'],
+  timeoutSeconds: number,
+): Promise<RunView[]> {
+  let runs: RunView[] = [];
+  let reported = -1;
+  for (let poll = 0; poll <= (timeoutSeconds * 1000) / POLL_MS; poll++) {
+    runs = await Promise.all(
+      started.map((r) => api.request<RunView>('GET', `/api/v1/runs/${encodeURIComponent(r.id)}`)),
+    );
+    const ended = runs.filter((r) => ENDED.has(r.status)).length;
+    if (ended !== reported) {
+      io.stderr(`waiting: ${ended} of ${runs.length} run${runs.length === 1 ? '' : 's'} ended\n`);
+      reported = ended;
+    }
+    if (ended === runs.length) return runs;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  throw new ApiProblem(
+    0,
+    'wait_timed_out',
+    `Gave up waiting after ${timeoutSeconds} s; the runs go on (rota runs list --schedule …).`,
+  );
 }
 
 function scheduleTable(rows: readonly ScheduleView[]): string {
@@ -134,7 +193,7 @@ function scheduleDetail(s: ScheduleView): string {
   return `${lines.join('\n')}\n`;
 }
 
-function tickLine(tick: Record<string, unknown>): string {
-  const runs = Array.isArray(tick.runs) ? tick.runs.length : 0;
-  return `Ticked: tick ${String(tick.id)}, ${runs} run${runs === 1 ? '' : 's'} started.\n`;
+function tickLine(tick: TickView): string {
+  const runs = tick.runs.length;
+  return `Ticked: tick ${tick.id}, ${runs} run${runs === 1 ? '' : 's'} started.\n`;
 }
