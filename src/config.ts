@@ -14,6 +14,9 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly workerConcurrency: number;
+  /** API requests per second, sustained, per client and per tenant (bursts of six times that). */
+  readonly rateLimitPerClient: number;
+  readonly rateLimitPerTenant: number;
   /** Hosts and CIDR ranges that agents and tools may reach on private networks. */
   readonly outboundAllow: readonly string[];
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -166,6 +169,24 @@ export const SETTINGS = [
     defaultText: '(none)',
     fallback: [],
     parse: list,
+  },
+  {
+    variable: 'ROTA_RATE_LIMIT_PER_CLIENT',
+    key: 'rateLimitPerClient',
+    description:
+      'API requests per second one client may make, sustained, with bursts of six times as many; beyond it, 429 with Retry-After. Each process counts its own.',
+    defaultText: '20',
+    fallback: 20,
+    parse: integer(1, 1_000_000),
+  },
+  {
+    variable: 'ROTA_RATE_LIMIT_PER_TENANT',
+    key: 'rateLimitPerTenant',
+    description:
+      'API requests per second all of one tenant’s clients may make together, sustained, with bursts of six times as many.',
+    defaultText: '100',
+    fallback: 100,
+    parse: integer(1, 1_000_000),
   },
   {
     variable: 'ROTA_LOG_LEVEL',

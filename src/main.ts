@@ -22,6 +22,7 @@ import { holderName, isHolderAlive } from './engine/holder.ts';
 import { syncedClock } from './engine/synced-clock.ts';
 import type { ApiDeps } from './http/api-deps.ts';
 import { buildApp, type Readiness } from './http/app.ts';
+import { rateLimits } from './http/rate-limit.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { apiStores } from './storage/api-stores.ts';
@@ -170,6 +171,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
                 return verified.ok ? verified.principal : null;
               },
               onSchedulesChanged: () => scheduler?.wake(),
+              rateLimits: rateLimits(config.rateLimitPerClient, config.rateLimitPerTenant),
             },
           }
         : {}),

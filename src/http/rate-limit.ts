@@ -16,10 +16,13 @@ export interface RateLimits {
   readonly perTenant: Rate;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = {
-  perClient: { burst: 120, perSecond: 20 },
-  perTenant: { burst: 600, perSecond: 100 },
-};
+/** Sustained rates with bursts of six seconds' worth: ROTA_RATE_LIMIT_PER_CLIENT and _PER_TENANT. */
+export const rateLimits = (perClient: number, perTenant: number): RateLimits => ({
+  perClient: { burst: 6 * perClient, perSecond: perClient },
+  perTenant: { burst: 6 * perTenant, perSecond: perTenant },
+});
+
+export const DEFAULT_RATE_LIMITS: RateLimits = rateLimits(20, 100);
 
 // Buckets that refilled completely are forgotten once this many are kept.
 const MAX_BUCKETS = 10_000;
