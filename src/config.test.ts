@@ -15,6 +15,8 @@ describe('loadConfig', () => {
         smtpUrl: undefined,
         mailFrom: 'rota@localhost',
         workerConcurrency: 4,
+        rateLimitPerClient: 20,
+        rateLimitPerTenant: 100,
         outboundAllow: [],
         logLevel: 'info',
         retentionDays: 90,
