@@ -76,7 +76,7 @@ describeEachDatabase('tenancy in the API', (fresh) => {
     expect(after.name).toBe('s');
   });
 
-  it('guards every route of the OpenAPI document: 401 without a token, 404 for another tenant’s ids', async () => {
+  it('guards every route of the OpenAPI document: 401 without a token, 403 for a member on admin routes, 404 for another tenant’s ids', async () => {
     const shop = await seedProject(api.alice);
     const tool = (
       await api.alice.request('POST', '/api/v1/tools', {
@@ -98,8 +98,14 @@ describeEachDatabase('tenancy in the API', (fresh) => {
       })
     ).json();
     const client = (await api.admin.request('POST', '/api/v1/clients', { name: 'ci' })).json();
+    const run = (
+      await api.alice.request('POST', '/api/v1/runs', {
+        target: { type: 'journey', id: shop.browse.id },
+      })
+    ).json();
     const ids: Record<string, string> = {
       clients: client.id,
+      runs: run.id,
       projects: shop.project.id,
       agents: shop.agent.id,
       tools: tool.id,
@@ -118,13 +124,24 @@ describeEachDatabase('tenancy in the API', (fresh) => {
         const url = path.replace('{id}', ids[resource] ?? '').replace('{itemId}', item.id);
         const anonymous = await api.app.inject({ method: method as 'GET', url, payload: {} });
         expect(anonymous.statusCode, `${method} ${path} without a token`).toBe(401);
-        if (!path.includes('{id}')) continue;
         const body =
           method === 'POST'
             ? { journey_id: shop.checkout.id }
             : method === 'PATCH'
               ? {}
               : undefined;
+        // The document lists 403 exactly on the admin routes: a member is refused there, and
+        // reads anything else of the tenant.
+        const documented = (operations[method.toLowerCase()] as { responses: object }).responses;
+        if ('403' in documented) {
+          const member = await api.alice.request(method as 'GET', url, body);
+          expect(member.statusCode, `${method} ${path} by a member`).toBe(403);
+          expect(member.json().code).toBe('forbidden');
+        } else if (method === 'GET') {
+          const member = await api.alice.request('GET', url);
+          expect(member.statusCode, `GET ${path} by a member`).not.toBe(403);
+        }
+        if (!path.includes('{id}')) continue;
         // Tenant B's admin: no role sees another tenant's objects.
         const foreign = await api.bobAdmin.request(method as 'GET', url, body);
         expect(foreign.statusCode, `${method} ${path} by another tenant`).toBe(404);

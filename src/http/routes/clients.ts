@@ -4,7 +4,7 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { IdParams, page, PageQuery } from '../../contract/common.ts';
 import { Client, ClientCreate, ClientCreated } from '../../contract/clients.ts';
 import type { ApiDeps } from '../api-deps.ts';
-import { requireAdmin } from '../authentication.ts';
+import { adminOnly, requireAdmin } from '../authentication.ts';
 import { pageOf, pageRequest } from '../pagination.ts';
 import { notFound } from '../problem.ts';
 import { COMMON, NoContent, problems } from '../responses.ts';
@@ -18,6 +18,7 @@ export const clientRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
   app.get(
     '/clients',
     {
+      onRequest: adminOnly,
       schema: {
         tags,
         operationId: 'listClients',
@@ -40,6 +41,7 @@ export const clientRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
   app.post(
     '/clients',
     {
+      onRequest: adminOnly,
       schema: {
         tags,
         operationId: 'createClient',
@@ -58,6 +60,7 @@ export const clientRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
   app.delete(
     '/clients/:id',
     {
+      onRequest: adminOnly,
       schema: {
         tags,
         operationId: 'deleteClient',

@@ -7,13 +7,14 @@ import {
   OAuthAppRegisterBody,
 } from '../../contract/user-scheduling.ts';
 import type { ApiDeps } from '../api-deps.ts';
-import { requireAdmin } from '../authentication.ts';
+import { adminOnly, requireAdmin } from '../authentication.ts';
 import { COMMON, problems } from '../responses.ts';
 
 export const oauthAppRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) => {
   app.post(
     '/oauth_app/register',
     {
+      onRequest: adminOnly,
       schema: {
         tags: ['scheduling'],
         operationId: 'registerOAuthApp',

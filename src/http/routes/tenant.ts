@@ -22,7 +22,7 @@ import type { TenantRecord } from '../../core/run-records.ts';
 import { canonicalTimeZone } from '../../core/time-zone.ts';
 import { issue } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
-import { principalOf, requireAdmin } from '../authentication.ts';
+import { adminOnly, principalOf, requireAdmin } from '../authentication.ts';
 import { ApiError, invalid, notFound } from '../problem.ts';
 import { COMMON, problems } from '../responses.ts';
 import { iso } from '../views.ts';
@@ -62,6 +62,7 @@ export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
   app.patch(
     '/tenant',
     {
+      onRequest: adminOnly,
       schema: {
         tags,
         operationId: 'updateTenant',
