@@ -2,6 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { JourneyRecord, PageRequest } from '../core/resources.ts';
 import type { Database } from './database.ts';
+import { projectScoped } from './project-scoped.ts';
 import { parseObject, toJson } from './json-column.ts';
 import type { JourneyTable } from './schema.ts';
 
@@ -25,6 +26,7 @@ const fromRow = (row: Selectable<JourneyTable>): JourneyRecord => ({
 
 export function journeyStore(database: Database) {
   const { db } = database;
+  const scoped = projectScoped(db, 'journeys');
   const select = (tenantId: string) =>
     db.selectFrom('journeys').selectAll().where('tenant_id', '=', tenantId);
   return {
@@ -33,14 +35,7 @@ export function journeyStore(database: Database) {
       filter: { readonly projectId?: string | undefined },
       page: PageRequest,
     ): Promise<JourneyRecord[]> {
-      const rows = await select(tenantId)
-        .$if(filter.projectId !== undefined, (q) =>
-          q.where('project_id', '=', filter.projectId as string),
-        )
-        .$if(page.after !== undefined, (q) => q.where('id', '>', page.after as string))
-        .orderBy('id')
-        .limit(page.limit)
-        .execute();
+      const rows = await scoped.page(tenantId, filter, page);
       return rows.map(fromRow);
     },
 
@@ -49,22 +44,7 @@ export function journeyStore(database: Database) {
       return row === undefined ? undefined : fromRow(row);
     },
 
-    /** Which of `ids` are journeys of the project. */
-    async idsInProject(
-      tenantId: string,
-      projectId: string,
-      ids: readonly string[],
-    ): Promise<Set<string>> {
-      if (ids.length === 0) return new Set();
-      const rows = await db
-        .selectFrom('journeys')
-        .select('id')
-        .where('tenant_id', '=', tenantId)
-        .where('project_id', '=', projectId)
-        .where('id', 'in', [...ids])
-        .execute();
-      return new Set(rows.map((row) => row.id));
-    },
+    idsInProject: scoped.idsInProject,
 
     async create(tenantId: string, journey: JourneyRecord): Promise<void> {
       await db

@@ -3,6 +3,7 @@
 import type { Selectable } from 'kysely';
 import type { CalleeKind, CalleeRecord, PageRequest } from '../core/resources.ts';
 import type { Database } from './database.ts';
+import { projectScoped } from './project-scoped.ts';
 import { parseNullableObject, parseObject, toJson, toNullableJson } from './json-column.ts';
 import type { CalleeTable } from './schema.ts';
 
@@ -31,6 +32,7 @@ const fromRow = (row: Selectable<CalleeTable>): CalleeRecord => ({
 
 export function registryStore(database: Database, table: CalleeKind) {
   const { db } = database;
+  const scoped = projectScoped(db, table);
   const select = (tenantId: string) =>
     db.selectFrom(table).selectAll().where('tenant_id', '=', tenantId);
   return {
@@ -39,14 +41,7 @@ export function registryStore(database: Database, table: CalleeKind) {
       filter: { readonly projectId?: string | undefined },
       page: PageRequest,
     ): Promise<CalleeRecord[]> {
-      const rows = await select(tenantId)
-        .$if(filter.projectId !== undefined, (q) =>
-          q.where('project_id', '=', filter.projectId as string),
-        )
-        .$if(page.after !== undefined, (q) => q.where('id', '>', page.after as string))
-        .orderBy('id')
-        .limit(page.limit)
-        .execute();
+      const rows = await scoped.page(tenantId, filter, page);
       return rows.map(fromRow);
     },
 
@@ -55,22 +50,7 @@ export function registryStore(database: Database, table: CalleeKind) {
       return row === undefined ? undefined : fromRow(row);
     },
 
-    /** Which of `ids` are in the project (for a journey's `agent_id`). */
-    async idsInProject(
-      tenantId: string,
-      projectId: string,
-      ids: readonly string[],
-    ): Promise<Set<string>> {
-      if (ids.length === 0) return new Set();
-      const rows = await db
-        .selectFrom(table)
-        .select('id')
-        .where('tenant_id', '=', tenantId)
-        .where('project_id', '=', projectId)
-        .where('id', 'in', [...ids])
-        .execute();
-      return new Set(rows.map((row) => row.id));
-    },
+    idsInProject: scoped.idsInProject,
 
     async create(tenantId: string, callee: CalleeRecord): Promise<void> {
       await db

@@ -13,6 +13,7 @@ import type {
   ScheduleSettings,
 } from '../core/resources.ts';
 import type { Database } from './database.ts';
+import { projectScoped } from './project-scoped.ts';
 import { parseNullableObject, parseObject, toJson, toNullableJson } from './json-column.ts';
 import type { ScheduleItemTable, ScheduleTable } from './schema.ts';
 
@@ -87,6 +88,7 @@ const settingsToRow = (s: Partial<ScheduleSettings>) => ({
 
 export function scheduleAdminStore(database: Database) {
   const { db } = database;
+  const scoped = projectScoped(db, 'schedules');
   const select = (tenantId: string) =>
     db.selectFrom('schedules').selectAll().where('tenant_id', '=', tenantId);
   return {
@@ -95,14 +97,7 @@ export function scheduleAdminStore(database: Database) {
       filter: { readonly projectId?: string | undefined },
       page: PageRequest,
     ): Promise<ScheduleRecord[]> {
-      const rows = await select(tenantId)
-        .$if(filter.projectId !== undefined, (q) =>
-          q.where('project_id', '=', filter.projectId as string),
-        )
-        .$if(page.after !== undefined, (q) => q.where('id', '>', page.after as string))
-        .orderBy('id')
-        .limit(page.limit)
-        .execute();
+      const rows = await scoped.page(tenantId, filter, page);
       return rows.map(scheduleFromRow);
     },
 

@@ -2,6 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { PageRequest, TestPlanRecord } from '../core/resources.ts';
 import type { Database } from './database.ts';
+import { projectScoped } from './project-scoped.ts';
 import type { Schema, TestPlanTable } from './schema.ts';
 
 async function withJourneys(
@@ -47,6 +48,7 @@ async function writeJourneys(
 
 export function testPlanStore(database: Database) {
   const { db } = database;
+  const scoped = projectScoped(db, 'test_plans');
   const select = (tenantId: string) =>
     db.selectFrom('test_plans').selectAll().where('tenant_id', '=', tenantId);
   return {
@@ -55,14 +57,7 @@ export function testPlanStore(database: Database) {
       filter: { readonly projectId?: string | undefined },
       page: PageRequest,
     ): Promise<TestPlanRecord[]> {
-      const rows = await select(tenantId)
-        .$if(filter.projectId !== undefined, (q) =>
-          q.where('project_id', '=', filter.projectId as string),
-        )
-        .$if(page.after !== undefined, (q) => q.where('id', '>', page.after as string))
-        .orderBy('id')
-        .limit(page.limit)
-        .execute();
+      const rows = await scoped.page(tenantId, filter, page);
       return withJourneys(db, rows);
     },
 
@@ -71,22 +66,7 @@ export function testPlanStore(database: Database) {
       return row === undefined ? undefined : (await withJourneys(db, [row]))[0];
     },
 
-    /** Which of `ids` are test plans of the project. */
-    async idsInProject(
-      tenantId: string,
-      projectId: string,
-      ids: readonly string[],
-    ): Promise<Set<string>> {
-      if (ids.length === 0) return new Set();
-      const rows = await db
-        .selectFrom('test_plans')
-        .select('id')
-        .where('tenant_id', '=', tenantId)
-        .where('project_id', '=', projectId)
-        .where('id', 'in', [...ids])
-        .execute();
-      return new Set(rows.map((row) => row.id));
-    },
+    idsInProject: scoped.idsInProject,
 
     async create(tenantId: string, plan: TestPlanRecord): Promise<void> {
       await database.write(async (trx) => {
