@@ -168,7 +168,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
               ...apiServices(database, { now, newId }, () => void worker?.poll()),
               authenticate: async (header) => {
                 const verified = await tokens.service.authenticate(header);
-                return verified.ok ? verified.principal : null;
+                return verified.ok ? verified.principal : verified.wwwAuthenticate;
               },
               onSchedulesChanged: () => scheduler?.wake(),
               rateLimits: rateLimits(config.rateLimitPerClient, config.rateLimitPerTenant),

@@ -68,6 +68,10 @@ export const ERROR_CODES = {
   payload_too_large: request(413, 'The request body is larger than the API accepts.'),
   unsupported_media_type: request(415, 'The request body is not `application/json`.'),
   idempotency_key_reused: request(409, 'An `Idempotency-Key` was reused with a different request.'),
+  idempotency_key_in_progress: {
+    ...request(409, 'A request with this `Idempotency-Key` is still running; retry shortly.'),
+    retryable: true,
+  },
   resource_in_use: request(409, 'The resource is still referenced and cannot be deleted.'),
   name_taken: request(409, 'Another tenant already has this name.'),
   run_ended: request(409, 'The run has already ended, so it cannot be cancelled.'),

@@ -1,9 +1,11 @@
 // The scheduler loop. It sleeps until the earliest enabled schedule is due (a timer to that
-// instant, capped by a slow safety wake), runs a pass, closes ended ticks, and prunes history now
-// and then. On SQLite it first takes the "scheduler" lock: one scheduler process per file.
+// instant, capped by a slow safety wake), runs a pass, closes ended ticks, and prunes history and
+// expired idempotency keys now and then. On SQLite it first takes the "scheduler" lock: one scheduler process per file.
 import { MS_PER_DAY } from '../core/civil-date.ts';
+import { IDEMPOTENCY_KEY_LIFETIME_MS } from '../core/idempotency-keys.ts';
 import { formatInstant } from '../core/instant.ts';
 import type { Database } from '../storage/database.ts';
+import { pruneIdempotencyKeys } from '../storage/idempotency-store.ts';
 import { acquireLock, releaseLock, renewLock, takeOverLock } from '../storage/lock-store.ts';
 import { recoverExpiredLeases, type ExpiredLeases } from '../storage/run-store.ts';
 import { nextDueAt, releaseAllScheduleClaims } from '../storage/schedule-store.ts';
@@ -165,6 +167,8 @@ export class Scheduler {
     if (now - this.lastPrune >= PRUNE_EVERY_MS) {
       this.lastPrune = now;
       await pruneHistory(database, now - retentionDays * MS_PER_DAY, PRUNE_BATCH);
+      // Expired keys are no longer replayed (ADR 15); this only keeps the table small.
+      await pruneIdempotencyKeys(database, now - IDEMPOTENCY_KEY_LIFETIME_MS, PRUNE_BATCH);
     }
     return { pass, recovered, ended };
   }

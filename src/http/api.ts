@@ -8,7 +8,7 @@ import { registerErrorHandler } from './error-handler.ts';
 import { registerIdempotency } from './idempotency.ts';
 import { registerJsonBody } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
-import { DEFAULT_RATE_LIMITS, registerRateLimits } from './rate-limit.ts';
+import { ApiRateLimiter, DEFAULT_RATE_LIMITS, registerRateLimits } from './rate-limit.ts';
 import { validatorCompiler } from './request-validation.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { journeyRoutes } from './routes/journeys.ts';
@@ -24,6 +24,8 @@ import { tenantRoutes } from './routes/tenant.ts';
 import { testPlanRoutes } from './routes/test-plans.ts';
 
 export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
+  // One limiter for both prefixes: a client's allowance is the same whichever path it calls.
+  const limiter = new ApiRateLimiter(deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.now);
   // Plugins load when the server starts (ready or listen), in registration order.
   void app.register(
     async (api) => {
@@ -35,7 +37,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       await api.register(
         async (v1) => {
           registerAuthentication(v1, deps.authenticate);
-          registerRateLimits(v1, deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.now);
+          registerRateLimits(v1, limiter);
           registerIdempotency(v1, deps.stores.idempotency, deps.now);
           await v1.register(projectRoutes, deps);
           await v1.register(registryRoutes('agents'), deps);
@@ -64,7 +66,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       registerJsonBody(ai);
       registerErrorHandler(ai, deps.stores);
       registerAuthentication(ai, deps.authenticate);
-      registerRateLimits(ai, deps.rateLimits ?? DEFAULT_RATE_LIMITS, deps.now);
+      registerRateLimits(ai, limiter);
       await ai.register(oauthAppRoutes, deps);
     },
     { prefix: '/ai/api/v1' },

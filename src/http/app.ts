@@ -49,6 +49,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   registerDemoSite(app, deps.now);
   if (deps.api !== undefined) registerApi(app, { ...deps.api, now: deps.now });
-  if (deps.oauth !== undefined) registerOAuthRoutes(app, deps.oauth);
+  if (deps.oauth !== undefined) registerOAuthRoutes(app, deps.oauth, deps.now);
   return app;
 }

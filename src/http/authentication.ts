@@ -1,5 +1,6 @@
 // Every /api/v1 request carries a bearer credential; the Authenticator handed in turns it into a
-// Principal or refuses it (401 + WWW-Authenticate). Routes read the tenant from the principal only.
+// Principal or refuses it with the challenge to send (401 + WWW-Authenticate, RFC 6750). Routes
+// read the tenant from the principal only.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasScope, type Scope } from '../core/principal.ts';
 import type { Authenticator, Principal } from './principal.ts';
@@ -15,10 +16,7 @@ export function registerAuthentication(app: FastifyInstance, authenticate: Authe
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     const principal = await authenticate(request.headers.authorization);
-    if (principal === null)
-      throw new ApiError(401, 'unauthenticated', 'Send a valid bearer token in Authorization.', {
-        headers: { 'www-authenticate': 'Bearer' },
-      });
+    if (typeof principal === 'string') throw unauthenticated(principal);
     // A token narrowed to fewer scopes than its role allows does only what they cover: reading
     // needs `read`, every change `write` (admin routes also `admin`, in requireAdmin).
     const needed: Scope = request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write';
@@ -33,12 +31,14 @@ const insufficientScope = (scope: Scope): ApiError =>
   });
 
 export function principalOf(request: FastifyRequest): Principal {
-  if (request.principal === null)
-    throw new ApiError(401, 'unauthenticated', 'Send a valid bearer token in Authorization.', {
-      headers: { 'www-authenticate': 'Bearer' },
-    });
+  if (request.principal === null) throw unauthenticated('Bearer');
   return request.principal;
 }
+
+const unauthenticated = (challenge: string): ApiError =>
+  new ApiError(401, 'unauthenticated', 'Send a valid bearer token in Authorization.', {
+    headers: { 'www-authenticate': challenge },
+  });
 
 /** For admin-only routes (clients, users, the tenant's settings): 403 for members. */
 export function requireAdmin(request: FastifyRequest): Principal {

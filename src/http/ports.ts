@@ -113,10 +113,31 @@ export interface ClientsPort {
   remove(tenantId: string, id: string): Promise<boolean>;
 }
 
+/** Keys of requests sent with an `Idempotency-Key` (ADR 15): taken before the route runs. */
 export interface IdempotencyPort {
-  find(tenantId: string, key: string): Promise<IdempotentResponse | undefined>;
-  save(tenantId: string, response: IdempotentResponse): Promise<void>;
+  claim(
+    tenantId: string,
+    request: { readonly key: string; readonly fingerprint: string },
+    now: number,
+  ): Promise<IdempotencyClaimOutcome>;
+  save(
+    tenantId: string,
+    claim: IdempotencyClaim,
+    answer: { readonly status: number; readonly body: string },
+  ): Promise<void>;
+  release(tenantId: string, claim: IdempotencyClaim): Promise<void>;
 }
+
+export interface IdempotencyClaim {
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly created_at: number;
+}
+
+export type IdempotencyClaimOutcome =
+  | { readonly taken: true; readonly claim: IdempotencyClaim }
+  /** Another request's: answered (status > 0) or still running (status 0). */
+  | { readonly taken: false; readonly held: IdempotentResponse };
 
 /** A schedule's audit trail: ticks and missed fire times, newest first (ADR 18). */
 export interface AuditPort {

@@ -1,7 +1,9 @@
 // Rate limits per client and per tenant (SPEC section 7): token buckets in this process, checked
 // after authentication; an empty bucket is a 429 with Retry-After. Each replica keeps its own
-// buckets, so N replicas allow up to N times the rate (ADR 17).
+// buckets, so N replicas allow up to N times the rate (ADR 17). /oauth/token uses the same buckets,
+// keyed by client id and source address (routes/oauth.ts).
 import type { FastifyInstance } from 'fastify';
+import type { Principal } from './principal.ts';
 import { ApiError } from './problem.ts';
 
 export interface Rate {
@@ -67,21 +69,39 @@ export class TokenBuckets {
   }
 }
 
-export function registerRateLimits(
-  app: FastifyInstance,
-  limits: RateLimits,
-  now: () => number,
-): void {
-  const clients = new TokenBuckets(limits.perClient);
-  const tenants = new TokenBuckets(limits.perTenant);
+/**
+ * One process's API limiter: a client's and a tenant's buckets, whichever prefix a request came
+ * in on (/api/v1 and seed 1's /ai/api/v1 share it, so neither doubles an allowance).
+ */
+export class ApiRateLimiter {
+  private readonly clients: TokenBuckets;
+  private readonly tenants: TokenBuckets;
+  private readonly now: () => number;
+
+  constructor(limits: RateLimits, now: () => number) {
+    this.clients = new TokenBuckets(limits.perClient);
+    this.tenants = new TokenBuckets(limits.perTenant);
+    this.now = now;
+  }
+
+  /** Takes a token from the caller's and its tenant's buckets: 0, or the seconds to wait. */
+  take(principal: Principal): number {
+    const at = this.now();
+    return Math.max(
+      this.clients.take(
+        `${principal.tenantId}\u0000${principal.kind}\u0000${principal.subject}`,
+        at,
+      ),
+      this.tenants.take(principal.tenantId, at),
+    );
+  }
+}
+
+export function registerRateLimits(app: FastifyInstance, limiter: ApiRateLimiter): void {
   app.addHook('onRequest', (request, _reply, done) => {
     const principal = request.principal;
     if (principal === null) return done();
-    const at = now();
-    const wait = Math.max(
-      clients.take(`${principal.tenantId}\u0000${principal.kind}\u0000${principal.subject}`, at),
-      tenants.take(principal.tenantId, at),
-    );
+    const wait = limiter.take(principal);
     if (wait === 0) return done();
     done(
       new ApiError(429, 'rate_limited', `Too many requests; retry in ${wait} s.`, {

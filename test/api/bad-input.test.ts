@@ -58,13 +58,32 @@ describeEachDatabase('bad input to the API', (fresh) => {
   it('answers nesting 200,000 deep (under the size limit) with 400 too_deep, not a 500', async () => {
     const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
     expectProblem(await raw(deep), 400, 'too_deep');
-    const nested = JSON.stringify({
-      project_id: 'x',
-      name: 'n',
-      kind: 'http',
-      config: { a: { b: { c: {} } } },
-    });
-    expect((await raw(nested, 'application/json', '/api/v1/agents')).statusCode).toBe(400);
+  });
+
+  it('answers an otherwise valid agent whose input schema nests past the limit with 400 too_deep at that field', async () => {
+    const { project } = await seedProject(api.alice);
+    const agent = (levels: number) => {
+      let schema: Record<string, unknown> = { type: 'object' };
+      for (let level = 0; level < levels; level++)
+        schema = { type: 'object', properties: { a: schema } };
+      const body = { project_id: project.id, name: `deep-${levels}`, kind: 'builtin' };
+      const config = { builtin: 'http_journey' };
+      return raw(
+        JSON.stringify({ ...body, config, input_schema: schema }),
+        undefined,
+        '/api/v1/agents',
+      );
+    };
+    // Body, input_schema and 15 × (properties, a): 31 levels, the deepest accepted.
+    expect((await agent(15)).statusCode).toBe(201);
+    const response = await agent(16);
+    expectProblem(response, 400, 'too_deep');
+    expect(response.json().errors).toEqual([
+      expect.objectContaining({
+        field: `/input_schema${'/properties/a'.repeat(15)}/properties`,
+        code: 'too_deep',
+      }),
+    ]);
   });
 
   it('refuses __proto__ and constructor.prototype keys with 400', async () => {

@@ -44,7 +44,7 @@ describeEachDatabase('the API foundation', (fresh) => {
     });
   });
 
-  it('answers a token whose signature was altered with 401', async () => {
+  it('answers a token whose signature was altered with 401 and an invalid_token challenge', async () => {
     const forged = `${api.alice.token.slice(0, -2)}AA`;
     const response = await api.app.inject({
       method: 'GET',
@@ -52,6 +52,10 @@ describeEachDatabase('the API foundation', (fresh) => {
       headers: { authorization: `Bearer ${forged}` },
     });
     expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer error="invalid_token", error_description="the signature does not verify"',
+    );
+    expect(response.json().code).toBe('unauthenticated');
   });
 
   it('answers an unknown route under /api with a 404 problem', async () => {

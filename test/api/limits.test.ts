@@ -36,6 +36,17 @@ describeEachDatabase('rate limits', (fresh) => {
     expect((await api.admin.request('GET', '/api/v1/projects')).statusCode).toBe(429);
     expect((await api.bob.request('GET', '/api/v1/projects')).statusCode).toBe(200);
   });
+
+  it('counts seed 1’s /ai/api/v1 route against the same allowance as /api/v1, never a second one', async () => {
+    const register = () => api.admin.request('POST', '/ai/api/v1/oauth_app/register');
+    expect((await register()).statusCode).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await api.admin.request('GET', '/api/v1/projects')).statusCode).toBe(200);
+    const refused = await register();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect((await api.admin.request('GET', '/api/v1/projects')).statusCode).toBe(429);
+  });
 });
 
 describeEachDatabase('the API on a socket', (fresh) => {

@@ -17,16 +17,21 @@ export function testTokens(): TestTokens {
       return `${payload}.${mac(payload).toString('base64url')}`;
     },
     authenticate(header) {
-      const match = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(header ?? '');
-      if (match === null) return Promise.resolve(null);
+      // The same challenges as src/auth's verifier (RFC 6750 section 3).
+      if (header === undefined || header === '') return Promise.resolve('Bearer');
+      const match = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(header);
+      if (match === null) return Promise.resolve(challenge('invalid_request', 'not a test token'));
       const [, payload = '', signature = ''] = match;
       const given = Buffer.from(signature, 'base64url');
       const expected = mac(payload);
       if (given.length !== expected.length || !timingSafeEqual(given, expected))
-        return Promise.resolve(null);
+        return Promise.resolve(challenge('invalid_token', 'the signature does not verify'));
       return Promise.resolve(
         JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Principal,
       );
     },
   };
 }
+
+const challenge = (error: string, description: string): string =>
+  `Bearer error="${error}", error_description="${description}"`;

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { IDEMPOTENCY_KEY_LIFETIME_MS } from '../../src/core/idempotency-keys.ts';
 import { parseInstant } from '../../src/core/instant.ts';
 import type { Clock } from '../../src/engine/clock.ts';
 import { Scheduler, SchedulerLocked } from '../../src/engine/scheduler.ts';
@@ -12,6 +13,7 @@ import type { Database } from '../../src/storage/database.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { claimRuns } from '../../src/storage/run-store.ts';
 import { openSqlite } from '../../src/storage/sqlite/sqlite-database.ts';
+import { ensureDefaultTenant } from '../../src/storage/tenant-store.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { seedEngineSchedule } from './seed.ts';
 
@@ -133,6 +135,38 @@ describeEachDatabase('scheduler loop', (fresh) => {
     clock.advanceToNext();
     await s.settled();
     expect(clock.nextDelay()).toBe(7 * MINUTE);
+  });
+
+  it('prunes idempotency keys older than a day with its history, and keeps younger ones', async () => {
+    current = await fresh();
+    const { database } = current;
+    const now = at('2027-01-02T00:00:00Z');
+    await ensureDefaultTenant(database, { id: 'tenant-1', now });
+    const key = (name: string, createdAt: number) => ({
+      tenant_id: 'tenant-1',
+      key: name,
+      fingerprint: 'f',
+      status: 201,
+      body: '{}',
+      created_at: createdAt,
+    });
+    await database.db
+      .insertInto('idempotency_keys')
+      .values([
+        key('expired', now - IDEMPOTENCY_KEY_LIFETIME_MS - 1),
+        key('a day old', now - IDEMPOTENCY_KEY_LIFETIME_MS),
+        key('fresh', now - MINUTE),
+      ])
+      .execute();
+    const s = scheduler(database, new ManualClock(now));
+    running.push(s);
+    await s.start(); // the first round prunes
+    const kept = await database.db
+      .selectFrom('idempotency_keys')
+      .select('key')
+      .orderBy('key')
+      .execute();
+    expect(kept.map((row) => row.key)).toEqual(['a day old', 'fresh']);
   });
 });
 

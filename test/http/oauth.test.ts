@@ -261,3 +261,75 @@ describe('POST /oauth/token while the database is away', () => {
     }
   });
 });
+
+describe('POST /oauth/token rate limits', () => {
+  const limitedApp = () =>
+    buildApp({
+      logger: createLogger({ level: 'error', destination: { write: () => undefined } }),
+      metrics: createMetrics(),
+      readiness: () => Promise.resolve({ ready: true, checks: {} }),
+      now: () => auth.clock.now,
+      oauth: {
+        token: (request) => auth.service.token(request),
+        jwks: () => auth.service.jwks(),
+        rateLimits: {
+          perClientId: { burst: 2, perSecond: 0.5 },
+          perAddress: { burst: 4, perSecond: 1 },
+        },
+      },
+    });
+  const request = (limited: FastifyInstance, clientId: string, secret: string, from: string) =>
+    limited.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      remoteAddress: from,
+      headers: { 'content-type': FORM, authorization: basic(clientId, secret) },
+      payload: 'grant_type=client_credentials',
+    });
+
+  it('answers a client id guessed at too often with 429 slow_down and Retry-After, even with the right secret', async () => {
+    const limited = limitedApp();
+    try {
+      const id = client.client.client_id;
+      for (let i = 0; i < 2; i++)
+        expect((await request(limited, id, 'rs_guess', '127.0.0.2')).statusCode).toBe(401);
+      const refused = await request(limited, id, client.clientSecret, '127.0.0.3');
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['retry-after']).toBe('2');
+      expect(refused.headers['cache-control']).toBe('no-store');
+      expect(refused.json()).toEqual({
+        error: 'slow_down',
+        error_description: 'too many token requests; retry in 2 s',
+      });
+      auth.clock.now += 2_000;
+      expect((await request(limited, id, client.clientSecret, '127.0.0.3')).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('answers one source address asking for many client ids with 429, and not another address', async () => {
+    const limited = limitedApp();
+    try {
+      for (let i = 0; i < 4; i++)
+        expect((await request(limited, `guess-${i}`, 'rs_guess', '127.0.0.4')).statusCode).toBe(
+          401,
+        );
+      const refused = await request(
+        limited,
+        client.client.client_id,
+        client.clientSecret,
+        '127.0.0.4',
+      );
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.json().error).toBe('slow_down');
+      expect(
+        (await request(limited, client.client.client_id, client.clientSecret, '127.0.0.5'))
+          .statusCode,
+      ).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});

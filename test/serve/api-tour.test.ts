@@ -100,6 +100,25 @@ it('registers the scheduling app with the seed’s curl byte for byte, again on 
   expect(anonymous.stdout.endsWith('\n401')).toBe(true);
 });
 
+it('answers no token with a bare Bearer challenge and a forged one with invalid_token (RFC 6750)', async () => {
+  const { url, admin } = await start();
+  const [header = '', payload = '', signature = ''] = admin.split('.');
+  const forged = `${header}.${payload}.${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+  const get = (authorization?: string) =>
+    fetch(`${url}/api/v1/projects`, {
+      headers: authorization === undefined ? {} : { authorization },
+    });
+  const anonymous = await get();
+  expect(anonymous.status).toBe(401);
+  expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
+  const refused = await get(`Bearer ${forged}`);
+  expect(refused.status).toBe(401);
+  expect(refused.headers.get('www-authenticate')).toBe(
+    'Bearer error="invalid_token", error_description="the signature does not verify"',
+  );
+  expect(((await refused.json()) as { code: string }).code).toBe('unauthenticated');
+});
+
 it('takes a real token through the tour: a project, an agent, a journey, a schedule and its item', async () => {
   const { url, admin, reader } = await start();
   const call = async (method: string, path: string, body?: unknown) => {

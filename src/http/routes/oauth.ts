@@ -1,8 +1,11 @@
 // The authorisation server's HTTP face: `POST /oauth/token` (RFC 6749 section 4.4, client
 // credentials, by HTTP Basic or in the body, form-encoded or JSON) and the public keys at
 // `/.well-known/jwks.json`. Errors are RFC 6749 section 5.2 JSON, never problem+json: OAuth
-// clients parse these. The token service is handed in; this file knows only its shape.
+// clients parse these. The token service is handed in; this file knows only its shape. Token
+// requests are rate limited per client id and per source address (ADR 17): a 429 with Retry-After
+// and the error `slow_down` (RFC 8628's word for "poll less often", the nearest OAuth has).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { TokenBuckets, type Rate } from '../rate-limit.ts';
 
 export interface TokenRequestFields {
   readonly grantType: string | undefined;
@@ -27,7 +30,22 @@ export interface OAuthEndpoints {
   jwks(): Promise<{ readonly keys: readonly object[] }>;
   /** Whether an error means the database is unreachable: answered 503 + Retry-After. */
   readonly isUnavailable?: (error: unknown) => boolean;
+  /** Default DEFAULT_TOKEN_RATE_LIMITS. */
+  readonly rateLimits?: TokenRateLimits;
 }
+
+export interface TokenRateLimits {
+  /** Per `client_id` asked for, known or not: guessing one client's secret. */
+  readonly perClientId: Rate;
+  /** Per source address: many ids from one place. */
+  readonly perAddress: Rate;
+}
+
+// A client needs a token an hour; these leave room for restarts and retries, not for guessing.
+export const DEFAULT_TOKEN_RATE_LIMITS: TokenRateLimits = {
+  perClientId: { burst: 10, perSecond: 1 / 6 },
+  perAddress: { burst: 60, perSecond: 1 },
+};
 
 const RETRY_AFTER_SECONDS = 5;
 
@@ -35,7 +53,17 @@ const FORM = 'application/x-www-form-urlencoded';
 const TOKEN_BODY_LIMIT = 16 * 1024;
 
 /** Registers the routes in an encapsulated context: the form parser stays with them. */
-export function registerOAuthRoutes(app: FastifyInstance, endpoints: OAuthEndpoints): void {
+export function registerOAuthRoutes(
+  app: FastifyInstance,
+  endpoints: OAuthEndpoints,
+  now: () => number,
+): void {
+  const limits = endpoints.rateLimits ?? DEFAULT_TOKEN_RATE_LIMITS;
+  const limiter: TokenLimiter = {
+    clientIds: new TokenBuckets(limits.perClientId),
+    addresses: new TokenBuckets(limits.perAddress),
+    now,
+  };
   // Fastify queues the plugin and loads it before the server is ready.
   void app.register((scope, _options, done) => {
     scope.addContentTypeParser(FORM, { parseAs: 'string' }, (_request, body, finish) =>
@@ -57,7 +85,7 @@ export function registerOAuthRoutes(app: FastifyInstance, endpoints: OAuthEndpoi
       return oauthError(reply, 400, 'invalid_request', error.message);
     });
     scope.post('/oauth/token', { bodyLimit: TOKEN_BODY_LIMIT }, (request, reply) =>
-      token(endpoints, request, reply),
+      token(endpoints, limiter, request, reply),
     );
     scope.get('/.well-known/jwks.json', async (_request, reply) => {
       const jwks = await endpoints.jwks();
@@ -81,7 +109,21 @@ function parseForm(body: string): Fields {
   return fields;
 }
 
-async function token(endpoints: OAuthEndpoints, request: FastifyRequest, reply: FastifyReply) {
+interface TokenLimiter {
+  readonly clientIds: TokenBuckets;
+  readonly addresses: TokenBuckets;
+  readonly now: () => number;
+}
+
+async function token(
+  endpoints: OAuthEndpoints,
+  limiter: TokenLimiter,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  const at = limiter.now();
+  const addressWait = limiter.addresses.take(request.ip, at);
+  if (addressWait > 0) return slowDown(reply, addressWait);
   const body = request.body;
   if (body === UNSUPPORTED || body === undefined || body === null || typeof body !== 'object')
     return oauthError(reply, 400, 'invalid_request', `send the parameters as ${FORM} or JSON`);
@@ -101,9 +143,12 @@ async function token(endpoints: OAuthEndpoints, request: FastifyRequest, reply: 
     return oauthError(reply, 401, 'invalid_client', 'the Basic credentials are malformed', true);
   if (basic !== undefined && (values.client_id !== undefined || values.client_secret !== undefined))
     return oauthError(reply, 400, 'invalid_request', 'use one client authentication method');
+  const clientId = basic?.clientId ?? (values.client_id as string | undefined);
+  const clientWait = clientId === undefined ? 0 : limiter.clientIds.take(clientId, at);
+  if (clientWait > 0) return slowDown(reply, clientWait);
   const outcome = await endpoints.token({
     grantType: values.grant_type as string | undefined,
-    clientId: basic?.clientId ?? (values.client_id as string | undefined),
+    clientId,
     clientSecret: basic?.clientSecret ?? (values.client_secret as string | undefined),
     scope: values.scope as string | undefined,
   });
@@ -153,4 +198,14 @@ function oauthError(
 ) {
   if (challenge) reply.header('www-authenticate', 'Basic realm="rota", charset="UTF-8"');
   return noStore(reply).code(status).send({ error, error_description: description });
+}
+
+function slowDown(reply: FastifyReply, seconds: number) {
+  return noStore(reply)
+    .code(429)
+    .header('retry-after', String(seconds))
+    .send({
+      error: 'slow_down',
+      error_description: `too many token requests; retry in ${seconds} s`,
+    });
 }
