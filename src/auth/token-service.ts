@@ -72,9 +72,21 @@ export function tokenParties(publicUrl: string): { issuer: string; audience: str
   return { issuer, audience: `${issuer}/api` };
 }
 
+/** Tokens whose signature and claims verified, kept so a token's next request skips the crypto. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export class TokenService {
   readonly #options: TokenServiceOptions;
   readonly #lifetime: number;
+  /**
+   * Verified payloads by the exact token text. A hit skips only the signature check (most of a
+   * request's cost): expiry is checked again, and the client is looked up every time, so a
+   * deleted client's tokens still stop verifying at once.
+   */
+  readonly #verified = new Map<
+    string,
+    { readonly kid: string; readonly payload: Record<string, unknown> }
+  >();
 
   constructor(options: TokenServiceOptions) {
     this.#options = options;
@@ -157,21 +169,30 @@ export class TokenService {
         ? await this.#options.keys.verificationKey(header.kid)
         : undefined;
     if (key === undefined) return rejected('unknown_key', 'the token names no key Rota signs with');
+    const cached = this.#verified.get(token);
     let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(token, key, {
-        algorithms: [SIGNING_ALGORITHM],
-        issuer: this.#options.issuer,
-        audience: this.#options.audience,
-        typ: ACCESS_TOKEN_TYPE,
-        requiredClaims: REQUIRED_CLAIMS,
-        maxTokenAge: MAX_TOKEN_LIFETIME_SECONDS,
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        currentDate: new Date(this.#options.now()),
-      }));
-    } catch (error) {
-      return rejectedBy(error);
-    }
+    if (cached !== undefined && cached.kid === header.kid) {
+      if (this.#expired(cached.payload)) {
+        this.#verified.delete(token);
+        return rejected('expired', 'the token has expired');
+      }
+      payload = cached.payload;
+    } else
+      try {
+        ({ payload } = await jwtVerify(token, key, {
+          algorithms: [SIGNING_ALGORITHM],
+          issuer: this.#options.issuer,
+          audience: this.#options.audience,
+          typ: ACCESS_TOKEN_TYPE,
+          requiredClaims: REQUIRED_CLAIMS,
+          maxTokenAge: MAX_TOKEN_LIFETIME_SECONDS,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          currentDate: new Date(this.#options.now()),
+        }));
+        this.#remember(token, header.kid as string, payload);
+      } catch (error) {
+        return rejectedBy(error);
+      }
     const scopes = parseScopeClaim(payload.scope);
     const { sub, tenant, role, iat, exp } = payload;
     if (
@@ -212,6 +233,26 @@ export class TokenService {
 
   jwks(): Promise<{ keys: JWK[] }> {
     return this.#options.keys.jwks();
+  }
+
+  /** Past `exp`, or older than a token may live, as jwtVerify judges it (with its tolerance). */
+  #expired(payload: Record<string, unknown>): boolean {
+    const now = this.#options.now() / 1000;
+    const { exp, iat } = payload;
+    return (
+      typeof exp !== 'number' ||
+      typeof iat !== 'number' ||
+      now - CLOCK_TOLERANCE_SECONDS >= exp ||
+      now - iat - CLOCK_TOLERANCE_SECONDS > MAX_TOKEN_LIFETIME_SECONDS
+    );
+  }
+
+  #remember(token: string, kid: string, payload: Record<string, unknown>): void {
+    if (this.#verified.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = this.#verified.keys().next().value;
+      if (oldest !== undefined) this.#verified.delete(oldest);
+    }
+    this.#verified.set(token, { kid, payload });
   }
 }
 
