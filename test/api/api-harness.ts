@@ -7,6 +7,9 @@ import { buildApp } from '../../src/http/app.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import type { Principal } from '../../src/http/principal.ts';
 import type { RateLimits } from '../../src/http/rate-limit.ts';
+import { DigestMailer } from '../../src/mail/digest-mailer.ts';
+import { createMailService } from '../../src/mail/mail-service.ts';
+import { outboxTransport } from '../../src/mail/outbox-transport.ts';
 import { apiServices } from '../../src/main.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { uuidv7 } from '../../src/storage/new-id.ts';
@@ -37,6 +40,8 @@ export interface ApiHarness {
   scoped(role: 'admin' | 'member', scopes: Principal['scopes']): Caller;
   /** How often the API told the scheduler that schedules changed. */
   readonly wakes: () => number;
+  /** Delivers every due digest to the built-in outbox, as serve's mailer would. */
+  deliverDigests(): Promise<void>;
   setNow(ms: number): void;
   now(): number;
   close(): Promise<void>;
@@ -65,6 +70,13 @@ export async function apiHarness(
       })
       .execute();
   }
+  const mail = {
+    database,
+    transport: outboxTransport,
+    publicUrl: 'https://rota.example.test',
+    mailFrom: 'Rota <rota@example.test>',
+    now: () => now,
+  };
   const app = buildApp({
     logger: pino({ level: 'silent' }),
     metrics: createMetrics(),
@@ -74,6 +86,7 @@ export async function apiHarness(
       ...apiServices(database, { now: () => now, newId: () => uuidv7(now) }),
       authenticate: tokens.authenticate,
       onSchedulesChanged: () => void wakes++,
+      mail: createMailService({ ...mail, newId: () => uuidv7(now) }),
       ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     },
   });
@@ -108,6 +121,13 @@ export async function apiHarness(
     bobAdmin: caller(person(b, 'admin', 'client-bob-admin')),
     scoped: (role, scopes) => caller({ ...person(a, role, `client-${role}-scoped`), scopes }),
     wakes: () => wakes,
+    async deliverDigests() {
+      // The mailer's timer never fires: one look, then it stops.
+      const timer = () => ({ cancel: () => undefined });
+      const mailer = new DigestMailer({ ...mail, holder: 'harness-mailer', timer });
+      await mailer.start();
+      await mailer.stop();
+    },
     setNow: (ms) => void (now = ms),
     now: () => now,
     close: () => app.close(),
