@@ -10,7 +10,9 @@ export const OutboxSummary = z
     id: Id,
     schedule_id: Id,
     tick_id: Id,
-    kind: z.enum(['tick', 'forced']).describe('tick: sent when the tick ended; forced: on request.'),
+    kind: z
+      .enum(['tick', 'forced'])
+      .describe('tick: sent when the tick ended; forced: on request.'),
     status: Status,
     transport: z.enum(['smtp', 'outbox']).nullable().describe('null until the first attempt.'),
     recipients: z.array(z.string()),

@@ -8,6 +8,7 @@ import { createMetrics } from '../../src/http/metrics.ts';
 import type { Principal } from '../../src/http/principal.ts';
 import type { RateLimits } from '../../src/http/rate-limit.ts';
 import { DigestMailer } from '../../src/mail/digest-mailer.ts';
+import type { DigestTransport } from '../../src/mail/digest-transport.ts';
 import { createMailService } from '../../src/mail/mail-service.ts';
 import { outboxTransport } from '../../src/mail/outbox-transport.ts';
 import { apiServices } from '../../src/main.ts';
@@ -40,7 +41,7 @@ export interface ApiHarness {
   scoped(role: 'admin' | 'member', scopes: Principal['scopes']): Caller;
   /** How often the API told the scheduler that schedules changed. */
   readonly wakes: () => number;
-  /** Delivers every due digest to the built-in outbox, as serve's mailer would. */
+  /** Delivers every due digest through the mail transport once, as serve’s mailer would. */
   deliverDigests(): Promise<void>;
   setNow(ms: number): void;
   now(): number;
@@ -49,7 +50,11 @@ export interface ApiHarness {
 
 export async function apiHarness(
   database: Database,
-  options: { readonly rateLimits?: RateLimits } = {},
+  options: {
+    readonly rateLimits?: RateLimits;
+    /** Where digests go; the built-in outbox unless given. */
+    readonly mailTransport?: DigestTransport;
+  } = {},
 ): Promise<ApiHarness> {
   let now = T0;
   let wakes = 0;
@@ -72,7 +77,7 @@ export async function apiHarness(
   }
   const mail = {
     database,
-    transport: outboxTransport,
+    transport: options.mailTransport ?? outboxTransport,
     publicUrl: 'https://rota.example.test',
     mailFrom: 'Rota <rota@example.test>',
     now: () => now,
@@ -164,4 +169,25 @@ export async function seedProject(caller: Caller, name = 'Shop') {
     })
   ).json();
   return { project, agent, browse, checkout, plan };
+}
+
+/**
+ * A schedule in `projectId` whose digests go to qa@shop.example, ticked once through the manual
+ * trigger; then `digests` force-sends of its digest, one second apart (newest last).
+ */
+export async function seedDigests(api: ApiHarness, caller: Caller, projectId: string, digests = 1) {
+  const schedule = (
+    await caller.request('POST', '/api/v1/schedules', {
+      project_id: projectId,
+      name: 'Mailed',
+      digest_config: { recipients: ['qa@shop.example'] },
+    })
+  ).json();
+  const tick = (await caller.request('POST', `/api/v1/schedules/${schedule.id}/trigger`)).json();
+  const sent = [];
+  for (let i = 0; i < digests; i++) {
+    api.setNow(api.now() + 1_000);
+    sent.push((await caller.request('POST', `/api/v1/schedules/${schedule.id}/digest`)).json());
+  }
+  return { schedule, tick, digests: sent };
 }
