@@ -39,9 +39,9 @@ export const DigestConfigRequest = z
     enabled: z.boolean().default(true),
     recipients: z
       .array(Recipient)
-      .meta({ minItems: 1, maxItems: MAX_DIGEST_RECIPIENTS, uniqueItems: true })
+      .meta({ maxItems: MAX_DIGEST_RECIPIENTS, uniqueItems: true })
       .optional()
-      .describe('Plain addresses, no display names; required while enabled.'),
+      .describe('1 to 50 distinct plain addresses (no display names) while enabled.'),
     send: Send.default('always'),
     min_severity: Severity.nullable().default(null),
   })

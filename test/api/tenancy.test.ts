@@ -10,7 +10,7 @@ import {
 } from '../../src/http/authentication.ts';
 import { registerErrorHandler } from '../../src/http/error-handler.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
-import { apiHarness, seedProject, type ApiHarness } from './api-harness.ts';
+import { apiHarness, seedDigests, seedProject, type ApiHarness } from './api-harness.ts';
 import { testTokens } from './test-authenticator.ts';
 
 describeEachDatabase('tenancy in the API', (fresh) => {
@@ -98,7 +98,9 @@ describeEachDatabase('tenancy in the API', (fresh) => {
       })
     ).json();
     const client = (await api.admin.request('POST', '/api/v1/clients', { name: 'ci' })).json();
+    const mailed = await seedDigests(api, api.alice, shop.project.id);
     const ids: Record<string, string> = {
+      outbox: mailed.digests[0].id,
       clients: client.id,
       projects: shop.project.id,
       agents: shop.agent.id,
