@@ -1,5 +1,6 @@
 // `rota demo` then `rota serve`: the demo schedule's runs walk the demo shop Rota serves itself,
-// allowed through the outbound guard by the one origin the demo wrote, with no ROTA_OUTBOUND_ALLOW.
+// allowed through the outbound guard by the one origin the demo wrote, with no ROTA_OUTBOUND_ALLOW,
+// and each tick's digest lands in the outbox.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,7 @@ afterEach(async () => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
-it('creates a demo whose schedule runs real journeys against the demo shop, once', async () => {
+it('creates a demo whose schedule runs real journeys against the demo shop, once, and mails their digest to the outbox', async () => {
   dir = mkdtempSync(join(tmpdir(), 'rota-demo-'));
   const env = {
     ROTA_DATA_DIR: dir,
@@ -82,6 +83,25 @@ it('creates a demo whose schedule runs real journeys against the demo shop, once
     expect(steps.map((s) => s.status)).toEqual(['completed', 'completed', 'completed']);
     const logs = await database.db.selectFrom('step_logs').select('message').execute();
     expect(logs.some((l) => l.message.includes('/demo/shop/cart → 200'))).toBe(true);
+
+    // The tick ends with its run, and its digest goes to the outbox (no ROTA_SMTP_URL).
+    const { id: tenantId } = await database.db
+      .selectFrom('tenants')
+      .select('id')
+      .executeTakeFirstOrThrow();
+    let digest;
+    for (let i = 0; i < 100 && digest === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const outbox = await server.mail.listOutbox(tenantId, { limit: 10 });
+      digest = outbox.data.find((d) => d.status === 'sent');
+    }
+    if (digest === undefined) throw new Error('no demo digest reached the outbox within 10 s');
+    expect(digest).toMatchObject({
+      kind: 'tick',
+      transport: 'outbox',
+      recipients: ['team@example.com'],
+      schedule_id: first.schedule_id,
+    });
   } finally {
     await database.close();
   }
