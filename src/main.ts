@@ -179,12 +179,12 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
             },
             api: {
               ...apiServices(database, { now, newId }, () => void worker?.poll()),
+              mail,
               authenticate: async (header) => {
                 const verified = await tokens.service.authenticate(header);
                 return verified.ok ? verified.principal : null;
               },
               onSchedulesChanged: () => scheduler?.wake(),
-              mail,
             },
           }
         : {}),

@@ -97,10 +97,9 @@ describeEachDatabase('tenancy in the API', (fresh) => {
         journey_id: shop.browse.id,
       })
     ).json();
-    const client = (await api.admin.request('POST', '/api/v1/clients', { name: 'ci' })).json();
     const mailed = await seedDigests(api, api.alice, shop.project.id);
+    const client = (await api.admin.request('POST', '/api/v1/clients', { name: 'ci' })).json();
     const ids: Record<string, string> = {
-      outbox: mailed.digests[0].id,
       clients: client.id,
       projects: shop.project.id,
       agents: shop.agent.id,
@@ -108,6 +107,7 @@ describeEachDatabase('tenancy in the API', (fresh) => {
       journeys: shop.browse.id,
       'test-plans': shop.plan.id,
       schedules: schedule.id,
+      outbox: mailed.digests[0].id,
     };
     const document = (await api.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     const paths = Object.entries(document.paths as Record<string, Record<string, unknown>>).filter(
