@@ -178,8 +178,8 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
               isUnavailable: isDatabaseUnavailable,
             },
             api: {
-              ...apiServices(database, { now, newId }, () => void worker?.poll()),
               mail,
+              ...apiServices(database, { now, newId }, () => void worker?.poll()),
               authenticate: async (header) => {
                 const verified = await tokens.service.authenticate(header);
                 return verified.ok ? verified.principal : null;
