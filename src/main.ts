@@ -152,6 +152,20 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     let scheduler: Scheduler | undefined;
     let stopping = false;
     const servesApi = role === 'all' || role === 'api';
+    const transport = digestTransport(config);
+    closers.push(() => Promise.resolve(transport.close()));
+    let mailer: DigestMailer | undefined;
+    // Before the app, which hands it to the API's mail routes; a force-send wakes this process's
+    // mailer, if it runs one (it is created below).
+    const mail = createMailService({
+      database,
+      transport,
+      publicUrl: config.publicUrl,
+      mailFrom: config.mailFrom,
+      now,
+      newId,
+      wake: () => void mailer?.poll(),
+    });
     const app = buildApp({
       logger,
       metrics,
@@ -165,6 +179,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
               isUnavailable: isDatabaseUnavailable,
             },
             api: {
+              mail,
               ...apiServices(database, { now, newId }, () => void worker?.poll()),
               authenticate: async (header) => {
                 const verified = await tokens.service.authenticate(header);
@@ -198,9 +213,6 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
         },
       });
     }
-    const transport = digestTransport(config);
-    closers.push(() => Promise.resolve(transport.close()));
-    let mailer: DigestMailer | undefined;
     // Digests go out from the scheduler's process: it is the one that ends ticks.
     if (role === 'all' || role === 'scheduler') {
       mailer = new DigestMailer({
@@ -216,15 +228,6 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
       });
       closers.push(() => mailer!.stop());
     }
-    const mail = createMailService({
-      database,
-      transport,
-      publicUrl: config.publicUrl,
-      mailFrom: config.mailFrom,
-      now,
-      newId,
-      wake: () => void mailer?.poll(),
-    });
     if (role === 'all' || role === 'scheduler') {
       scheduler = new Scheduler({
         database,

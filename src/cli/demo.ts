@@ -42,7 +42,8 @@ async function runDemo(io: CliIo, json: boolean): Promise<number> {
     `${result.created ? 'Created' : 'Found'} the demo project (schedule ${result.scheduleId}).\n` +
       `It checks the demo shop at ${result.siteUrl}/ every minute` +
       `${next === null ? '' : `, first at ${next}`}.\n` +
-      'Start Rota with `npm start` (or `rota serve`) if it is not running, and watch the runs in its log.\n',
+      'Start Rota with `npm start` (or `rota serve`) if it is not running, and watch the runs in its log.\n' +
+      'Each tick’s digest email goes to the outbox (GET /api/v1/outbox) unless ROTA_SMTP_URL is set.\n',
   );
   return ExitCode.ok;
 }

@@ -1,8 +1,10 @@
 // Schedules exactly as the second seed has them (coverage window, tick interval, daily budget,
-// run days, digest), plus SPEC section 2's cadence. The cadence itself is validated by the core
-// (`resolveScheduleCadence`), never here: these schemas describe shapes and delegate.
+// run days, digest), plus SPEC section 2's cadence. The cadence and digest_config are validated by
+// the core (`resolveScheduleCadence`, `parseDigestConfig`), never here: these schemas describe
+// shapes and delegate.
 import { z } from 'zod';
 import { CatchUpPolicy, DEFAULT_CATCHUP_WINDOW_HOURS } from '../core/catch-up.ts';
+import { MAX_DIGEST_RECIPIENTS, parseDigestConfig } from '../core/digest-config.ts';
 import { DEFAULT_OVERLAP_POLICY, OverlapPolicy } from '../core/overlap-policy.ts';
 import { resolveScheduleCadence } from '../core/schedule-cadence.ts';
 import { Cadence, CadenceInput } from './cadence.ts';
@@ -14,15 +16,51 @@ export const DEFAULT_TICK_DEADLINE_MINUTES = 60;
 
 const Severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 
+const Send = z.enum(['always', 'on_failure']);
+const Recipient = z.string().meta({ format: 'email' });
+
+/** A schedule's digest settings as the API answers with them (stored as the request gave them). */
 export const DigestConfig = z
   .object({
+    enabled: z.boolean(),
+    recipients: z.array(Recipient),
+    send: Send,
+    min_severity: Severity.nullable(),
+  })
+  .meta({ id: 'DigestConfig', description: 'Email digest settings; null disables digests.' });
+
+/**
+ * digest_config in a request: the shape for OpenAPI, while the core's parseDigestConfig checks it
+ * (plain addresses without CR/LF, no duplicates, 1 to 50 when enabled) through `checkDigest`, so
+ * the API refuses exactly what the mailer would.
+ */
+export const DigestConfigRequest = z
+  .object({
     enabled: z.boolean().default(true),
-    recipients: z.array(z.email()).min(1).max(50),
-    send: z.enum(['always', 'on_failure']).default('always'),
+    recipients: z
+      .array(Recipient)
+      .meta({ maxItems: MAX_DIGEST_RECIPIENTS, uniqueItems: true })
+      .optional()
+      .describe('1 to 50 distinct plain addresses (no display names) while enabled.'),
+    send: Send.default('always'),
     min_severity: Severity.nullable().default(null),
   })
   .strict()
-  .meta({ id: 'DigestConfig', description: 'Email digest settings; null disables digests.' });
+  .meta({
+    id: 'DigestConfigRequest',
+    description: 'Email digest settings; null disables digests.',
+  });
+
+/** Delegates digest_config to the core, its issues pointed into the body. */
+const checkDigest = (value: { digest_config?: unknown }, ctx: z.RefinementCtx) => {
+  if (value.digest_config === undefined) return;
+  const parsed = parseDigestConfig(value.digest_config);
+  if (!parsed.ok)
+    addCoreIssues(
+      ctx,
+      parsed.errors.map((e) => ({ ...e, field: `/digest_config${e.field}` })),
+    );
+};
 
 /** The seed's top-level cadence fields: with no `cadence` they mean an interval cadence. */
 const shorthand = {
@@ -48,7 +86,7 @@ const policies = {
     .max(100_000)
     .nullable()
     .describe('Max test runs per tick (null = auto)'),
-  digest_config: DigestConfig.nullable(),
+  digest_config: DigestConfigRequest.nullable(),
   overlap_policy: z.enum(Object.values(OverlapPolicy) as [OverlapPolicy, ...OverlapPolicy[]]),
   catchup_policy: z.enum(Object.values(CatchUpPolicy) as [CatchUpPolicy, ...CatchUpPolicy[]]),
   catchup_window_hours: z.int().min(1).max(8760),
@@ -81,7 +119,10 @@ export const ScheduleCreate = z
     pause_note: policies.pause_note.default(null),
   })
   .strict()
-  .superRefine(checkCadence)
+  .superRefine((value, ctx) => {
+    checkCadence(value, ctx);
+    checkDigest(value, ctx);
+  })
   .meta({ id: 'ScheduleCreate' });
 
 export const ScheduleUpdate = z
@@ -91,6 +132,7 @@ export const ScheduleUpdate = z
   .superRefine((value, ctx) => {
     // Top-level fields alone change the stored cadence: the route checks those against it.
     if (value.cadence !== undefined) checkCadence(value, ctx);
+    checkDigest(value, ctx);
   })
   .meta({ id: 'ScheduleUpdate' });
 
@@ -111,6 +153,7 @@ export const Schedule = z
     run_days: z.array(z.int()).describe('ISO weekdays on which the schedule can fire.'),
     anchor_time: z.string().nullable(),
     ...policies,
+    digest_config: DigestConfig.nullable(),
     owner: z.object({ kind: z.enum(['client', 'user']), id: z.string() }),
     summary: z.string().describe('The cadence in words, e.g. "Daily at 9:00 AM PST".'),
     next_runs: z.array(NextRun),

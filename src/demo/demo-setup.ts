@@ -1,6 +1,6 @@
 // `rota demo`: a project a newcomer can watch work. Three journeys walk a small shop that Rota
 // serves itself (src/http/demo-site.ts), a test plan holds them, and a schedule ticks every minute
-// and rotates through them. The shop's origin is allowed past the outbound guard by name, as an
+// and rotates through them, mailing a digest of each tick to the outbox. The shop's origin is allowed past the outbound guard by name, as an
 // operator would allow their own agent host; the default policy stays as strict as it was.
 import { parseCadence } from '../core/cadence-parse.ts';
 import { compileCadence, nextFireTime } from '../core/next-fire-times.ts';
@@ -16,6 +16,17 @@ export interface DemoSetup {
   readonly siteUrl: string;
   readonly nextFireAt: number | null;
 }
+
+/**
+ * Every tick's digest, to an address no one reads: without ROTA_SMTP_URL it lands in the outbox
+ * (GET /api/v1/outbox), where a newcomer sees what a digest looks like within the first minutes.
+ */
+export const DEMO_DIGEST = {
+  enabled: true,
+  recipients: ['team@example.com'],
+  send: 'always',
+  min_severity: null,
+} as const;
 
 const JOURNEYS = [
   {
@@ -127,7 +138,7 @@ export async function setUpDemo(
         consecutive_failures: 0,
         enabled: 1,
         pause_note: null,
-        digest_config: null,
+        digest_config: JSON.stringify(DEMO_DIGEST),
         owner_kind: 'client',
         owner_id: 'rota-demo',
         next_fire_at: nextFireAt,

@@ -1,7 +1,7 @@
-// What the REST API is built from: stores, engine actions, the authenticator, the clock and id
+// What the REST API is built from: stores, engine and mail actions, the authenticator, the clock and id
 // source, and an optional hook that tells the scheduler its schedules changed. main.ts supplies
 // all of them.
-import type { ApiStores, EnginePort } from './ports.ts';
+import type { ApiStores, EnginePort, MailPort } from './ports.ts';
 import type { Authenticator } from './principal.ts';
 import type { RateLimits } from './rate-limit.ts';
 
@@ -9,6 +9,8 @@ export interface ApiDeps {
   readonly stores: ApiStores;
   /** Engine actions: the manual trigger (main.ts wires engine/manual-trigger.ts). */
   readonly engine: EnginePort;
+  /** Force-send, the outbox and the mail status (main.ts wires mail/mail-service.ts). */
+  readonly mail: MailPort;
   readonly authenticate: Authenticator;
   readonly now: () => number;
   /** New UUIDs (time-ordered, so lists page in creation order). */

@@ -12,6 +12,7 @@ import { ApiRateLimiter, DEFAULT_RATE_LIMITS, registerRateLimits } from './rate-
 import { validatorCompiler } from './request-validation.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { journeyRoutes } from './routes/journeys.ts';
+import { mailRoutes } from './routes/mail.ts';
 import { oauthAppRoutes } from './routes/oauth-app.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { registryRoutes } from './routes/registry.ts';
@@ -51,6 +52,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
           await v1.register(runRoutes, deps);
           await v1.register(scheduleForecastRoutes, deps);
           await v1.register(tenantRoutes, deps);
+          await v1.register(mailRoutes, deps);
         },
         { prefix: '/v1' },
       );

@@ -18,6 +18,7 @@ export async function openApiDocument(): Promise<string> {
   registerApi(app, {
     stores: unused,
     engine: { trigger: never },
+    mail: { forceDigest: never, listOutbox: never, readOutboxEntry: never, mailStatus: never },
     authenticate: () => Promise.resolve('Bearer'),
     now: () => 0,
     newId: () => '00000000-0000-7000-8000-000000000000',

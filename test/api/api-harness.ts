@@ -7,6 +7,10 @@ import { buildApp } from '../../src/http/app.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import type { Principal } from '../../src/http/principal.ts';
 import type { RateLimits } from '../../src/http/rate-limit.ts';
+import { DigestMailer } from '../../src/mail/digest-mailer.ts';
+import type { DigestTransport } from '../../src/mail/digest-transport.ts';
+import { createMailService } from '../../src/mail/mail-service.ts';
+import { outboxTransport } from '../../src/mail/outbox-transport.ts';
 import { apiServices } from '../../src/main.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { uuidv7 } from '../../src/storage/new-id.ts';
@@ -37,6 +41,8 @@ export interface ApiHarness {
   scoped(role: 'admin' | 'member', scopes: Principal['scopes']): Caller;
   /** How often the API told the scheduler that schedules changed. */
   readonly wakes: () => number;
+  /** Delivers every due digest through the mail transport once, as serve’s mailer would. */
+  deliverDigests(): Promise<void>;
   setNow(ms: number): void;
   now(): number;
   close(): Promise<void>;
@@ -44,7 +50,11 @@ export interface ApiHarness {
 
 export async function apiHarness(
   database: Database,
-  options: { readonly rateLimits?: RateLimits } = {},
+  options: {
+    readonly rateLimits?: RateLimits;
+    /** Where digests go; the built-in outbox unless given. */
+    readonly mailTransport?: DigestTransport;
+  } = {},
 ): Promise<ApiHarness> {
   let now = T0;
   let wakes = 0;
@@ -65,6 +75,13 @@ export async function apiHarness(
       })
       .execute();
   }
+  const mail = {
+    database,
+    transport: options.mailTransport ?? outboxTransport,
+    publicUrl: 'https://rota.example.test',
+    mailFrom: 'Rota <rota@example.test>',
+    now: () => now,
+  };
   const app = buildApp({
     logger: pino({ level: 'silent' }),
     metrics: createMetrics(),
@@ -74,6 +91,7 @@ export async function apiHarness(
       ...apiServices(database, { now: () => now, newId: () => uuidv7(now) }),
       authenticate: tokens.authenticate,
       onSchedulesChanged: () => void wakes++,
+      mail: createMailService({ ...mail, newId: () => uuidv7(now) }),
       ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     },
   });
@@ -108,6 +126,13 @@ export async function apiHarness(
     bobAdmin: caller(person(b, 'admin', 'client-bob-admin')),
     scoped: (role, scopes) => caller({ ...person(a, role, `client-${role}-scoped`), scopes }),
     wakes: () => wakes,
+    async deliverDigests() {
+      // The mailer's timer never fires: one look, then it stops.
+      const timer = () => ({ cancel: () => undefined });
+      const mailer = new DigestMailer({ ...mail, holder: 'harness-mailer', timer });
+      await mailer.start();
+      await mailer.stop();
+    },
     setNow: (ms) => void (now = ms),
     now: () => now,
     close: () => app.close(),
@@ -144,4 +169,25 @@ export async function seedProject(caller: Caller, name = 'Shop') {
     })
   ).json();
   return { project, agent, browse, checkout, plan };
+}
+
+/**
+ * A schedule in `projectId` whose digests go to qa@shop.example, ticked once through the manual
+ * trigger; then `digests` force-sends of its digest, one second apart (newest last).
+ */
+export async function seedDigests(api: ApiHarness, caller: Caller, projectId: string, digests = 1) {
+  const schedule = (
+    await caller.request('POST', '/api/v1/schedules', {
+      project_id: projectId,
+      name: 'Mailed',
+      digest_config: { recipients: ['qa@shop.example'] },
+    })
+  ).json();
+  const tick = (await caller.request('POST', `/api/v1/schedules/${schedule.id}/trigger`)).json();
+  const sent = [];
+  for (let i = 0; i < digests; i++) {
+    api.setNow(api.now() + 1_000);
+    sent.push((await caller.request('POST', `/api/v1/schedules/${schedule.id}/digest`)).json());
+  }
+  return { schedule, tick, digests: sent };
 }

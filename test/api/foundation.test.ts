@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { buildApp } from '../../src/http/app.ts';
+import { createMailService } from '../../src/mail/mail-service.ts';
+import { outboxTransport } from '../../src/mail/outbox-transport.ts';
 import { apiServices } from '../../src/main.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import { openApiDocument } from '../../src/http/openapi-document.ts';
@@ -154,6 +156,14 @@ describe('an unreachable database', () => {
         ...apiServices(database, { now: () => T0, newId: () => uuidv7(T0) }),
         authenticate: tokens.authenticate,
         newId: () => uuidv7(T0),
+        mail: createMailService({
+          database,
+          transport: outboxTransport,
+          publicUrl: 'https://rota.example.test',
+          mailFrom: 'rota@example.test',
+          now: () => T0,
+          newId: () => uuidv7(T0),
+        }),
       },
     });
     const token = tokens.sign({

@@ -10,7 +10,7 @@ import {
 } from '../../src/http/authentication.ts';
 import { registerErrorHandler } from '../../src/http/error-handler.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
-import { apiHarness, seedProject, type ApiHarness } from './api-harness.ts';
+import { apiHarness, seedDigests, seedProject, type ApiHarness } from './api-harness.ts';
 import { testTokens } from './test-authenticator.ts';
 
 describeEachDatabase('tenancy in the API', (fresh) => {
@@ -97,6 +97,7 @@ describeEachDatabase('tenancy in the API', (fresh) => {
         journey_id: shop.browse.id,
       })
     ).json();
+    const mailed = await seedDigests(api, api.alice, shop.project.id);
     const client = (await api.admin.request('POST', '/api/v1/clients', { name: 'ci' })).json();
     const run = (
       await api.alice.request('POST', '/api/v1/runs', {
@@ -112,6 +113,7 @@ describeEachDatabase('tenancy in the API', (fresh) => {
       journeys: shop.browse.id,
       'test-plans': shop.plan.id,
       schedules: schedule.id,
+      outbox: mailed.digests[0].id,
     };
     const document = (await api.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     const paths = Object.entries(document.paths as Record<string, Record<string, unknown>>).filter(

@@ -1,5 +1,6 @@
 // `rota demo` then `rota serve`: the demo schedule's runs walk the demo shop Rota serves itself,
-// allowed through the outbound guard by the one origin the demo wrote, with no ROTA_OUTBOUND_ALLOW.
+// allowed through the outbound guard by the one origin the demo wrote, with no ROTA_OUTBOUND_ALLOW,
+// and each tick's digest lands in the outbox.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,7 @@ afterEach(async () => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
-it('creates a demo whose schedule runs real journeys against the demo shop, once', async () => {
+it('creates a demo whose schedule runs real journeys against the demo shop, once, and mails their digests to the outbox', async () => {
   dir = mkdtempSync(join(tmpdir(), 'rota-demo-'));
   const env = {
     ROTA_DATA_DIR: dir,
@@ -82,6 +83,27 @@ it('creates a demo whose schedule runs real journeys against the demo shop, once
     expect(steps.map((s) => s.status)).toEqual(['completed', 'completed', 'completed']);
     const logs = await database.db.selectFrom('step_logs').select('message').execute();
     expect(logs.some((l) => l.message.includes('/demo/shop/cart → 200'))).toBe(true);
+
+    // The schedule mails its digests to the outbox (no ROTA_SMTP_URL). Its ticks end at the next
+    // scheduler round, up to a minute away, so the test force-sends the tick's digest instead:
+    // refused unless the demo enabled digests, and delivered by the mailer it wakes.
+    const { id: tenantId } = await database.db
+      .selectFrom('tenants')
+      .select('id')
+      .executeTakeFirstOrThrow();
+    const forced = await server.mail.forceDigest(String(first.schedule_id), tenantId);
+    if (forced === undefined) throw new Error('the demo schedule is gone');
+    let digest;
+    for (let i = 0; i < 100 && digest?.status !== 'sent'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      digest = await server.mail.readOutboxEntry(tenantId, forced.id);
+    }
+    if (digest?.status !== 'sent') throw new Error('the demo digest reached no outbox within 10 s');
+    expect(digest).toMatchObject({
+      transport: 'outbox',
+      recipients: ['team@example.com'],
+      schedule_id: first.schedule_id,
+    });
   } finally {
     await database.close();
   }

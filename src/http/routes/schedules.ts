@@ -41,6 +41,13 @@ function withoutCadenceFields<T extends Partial<Record<CadenceField, unknown>>>(
   return settings as Omit<T, CadenceField>;
 }
 
+/** A digest_config the core accepted, as stored: a disabled one may list no recipients. */
+function storedDigest<C extends { readonly recipients?: string[] | undefined }>(
+  config: C | null,
+): (Omit<C, 'recipients'> & { recipients: string[] }) | null {
+  return config === null ? null : { ...config, recipients: config.recipients ?? [] };
+}
+
 const nextFireAt = (cadence: Cadence, enabled: boolean, now: number): number | null =>
   enabled ? (nextFireTime(compileCadence(cadence), now)?.at ?? null) : null;
 
@@ -72,6 +79,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
       if (!cadence.ok) throw invalid(cadence.errors);
       const schedule = {
         ...settings,
+        digest_config: storedDigest(settings.digest_config),
         id: deps.newId(),
         project_id,
         cadence: cadence.value,
@@ -182,6 +190,8 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         current.id,
         {
           ...settings,
+          digest_config:
+            settings.digest_config === undefined ? undefined : storedDigest(settings.digest_config),
           ...(cadence === undefined ? {} : { cadence: cadence.value }),
           // Resuming starts from the next fire time after now, never from the missed ones; a
           // change that does not re-arm leaves the scheduler's next fire time alone.
