@@ -66,7 +66,7 @@ export interface PausePoints {
 }
 
 const DEFAULT_CLAIM_TTL_MS = 60_000;
-const DEFAULT_BATCH_SIZE = 1_000;
+const DEFAULT_BATCH_SIZE = 2_500;
 const DEFAULT_MAX_BATCHES = 40;
 /** Retries of a schedule that another pass keeps moving under this one. */
 const MAX_RETAKES = 3;
