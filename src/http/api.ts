@@ -16,6 +16,7 @@ import { mailRoutes } from './routes/mail.ts';
 import { oauthAppRoutes } from './routes/oauth-app.ts';
 import { projectRoutes } from './routes/projects.ts';
 import { registryRoutes } from './routes/registry.ts';
+import { runEventRoutes } from './routes/run-events.ts';
 import { runRoutes } from './routes/runs.ts';
 import { scheduleForecastRoutes } from './routes/schedule-forecast.ts';
 import { scheduleItemRoutes } from './routes/schedule-items.ts';
@@ -50,6 +51,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
           await v1.register(clientRoutes, deps);
           await v1.register(scheduleRunRoutes, deps);
           await v1.register(runRoutes, deps);
+          await v1.register(runEventRoutes, deps);
           await v1.register(scheduleForecastRoutes, deps);
           await v1.register(tenantRoutes, deps);
           await v1.register(mailRoutes, deps);
