@@ -117,6 +117,19 @@ it('answers no token with a bare Bearer challenge and a forged one with invalid_
     'Bearer error="invalid_token", error_description="the signature does not verify"',
   );
   expect(((await refused.json()) as { code: string }).code).toBe('unauthenticated');
+  expect(refused.headers.get('content-type')).toContain('application/problem+json');
+  // An unsecured token (alg: none) with the real claims, and the real token with its payload
+  // changed to another tenant: both refused the same way.
+  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as object;
+  const unsecured = `${b64({ alg: 'none', typ: 'at+jwt' })}.${payload}.`;
+  const moved = `${header}.${b64({ ...claims, tenant: 'another-tenant' })}.${signature}`;
+  for (const token of [unsecured, moved]) {
+    const answer = await get(`Bearer ${token}`);
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+  }
 });
 
 it('takes a real token through the tour: a project, an agent, a journey, a schedule and its item', async () => {
