@@ -213,7 +213,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
         },
       });
     }
-    // Digests go out from the scheduler's process: it is the one that ends ticks.
+    // The scheduler, and the digest mailer beside it: the scheduler's process ends the ticks.
     if (role === 'all' || role === 'scheduler') {
       mailer = new DigestMailer({
         database,
@@ -227,8 +227,6 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
         onAttempt: (digest, result) => logDelivery(logger, digest.id, result),
       });
       closers.push(() => mailer!.stop());
-    }
-    if (role === 'all' || role === 'scheduler') {
       scheduler = new Scheduler({
         database,
         clock,

@@ -8,8 +8,6 @@
 // this pass read, and one that another pass moved first is taken up again from there.
 import type { Cadence } from '../core/cadence.ts';
 import { decideCatchUp, type CatchUpPolicy, type MissedRange } from '../core/catch-up.ts';
-import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../core/civil-date.ts';
-import { ERROR_CODES } from '../core/error-codes.ts';
 import { jitterDelayMs } from '../core/jitter.ts';
 import {
   compileCadence,
@@ -17,9 +15,6 @@ import {
   nextFireTime,
   type CompiledCadence,
 } from '../core/next-fire-times.ts';
-import type { OverlapPolicy } from '../core/overlap-policy.ts';
-import { planTick, type TickOwner, type TickPlan } from '../core/plan-tick.ts';
-import { DEFAULT_MAX_ATTEMPTS } from '../core/run-state.ts';
 import { tenantDay, tenantLeft } from '../core/tenant-day.ts';
 import type { TickTrigger } from '../core/tick-outcome.ts';
 import { withinTransaction, type Database } from '../storage/database.ts';
@@ -31,12 +26,13 @@ import {
   loadTickContexts,
   releaseScheduleClaim,
   reloadDue,
-  type ItemState,
   type ScheduleAdvance,
   type StoredSchedule,
   type TickContext,
 } from '../storage/schedule-store.ts';
 import { writeTick, writeTickBatch, type TickWrite } from '../storage/tick-store.ts';
+import { FireTimesCache, TenantBudgets } from './batch-inputs.ts';
+import { buildTick } from './build-tick.ts';
 
 export interface SchedulerDeps {
   readonly database: Database;
@@ -88,8 +84,6 @@ interface BatchReport {
   /** Schedules that could not be planned (reported through `onScheduleError`). */
   readonly failed: ReadonlySet<string>;
 }
-
-const COVERAGE_LOOKAHEAD_MS = 28 * MS_PER_DAY;
 
 export async function runSchedulerPass(deps: SchedulerDeps, now: number): Promise<PassReport> {
   const total = { ticks: 0, missed: 0, latenessMs: [] as number[] };
@@ -228,14 +222,17 @@ async function fireBatch(
       deps.onScheduleError?.(schedule.id, error);
     }
   }
-  const budgets = await TenantBudgets.load(deps.database, firings);
+  const budgets = await TenantBudgets.load(
+    deps.database,
+    firings.flatMap((f) => f.toTick.map(({ at }) => ({ tenant: f.context.tenant, at }))),
+  );
   const fireTimes = new FireTimesCache();
   const ticks: TickWrite[] = [];
   for (const firing of firings) {
     let items = firing.context.items;
     for (const { at, trigger } of firing.toTick) {
       await deps.pausePoints?.beforeTickWrite?.(firing.context.schedule.id, at);
-      const built = buildTick(deps, firing.context, items, {
+      const built = buildTick(deps.newId, firing.context, items, {
         fireTime: at,
         trigger,
         now,
@@ -341,7 +338,7 @@ export async function tickOnce(
     tenant.id,
     tenantDay(tenant.timezone, fireTime).start,
   );
-  const { write } = buildTick(deps, context, context.items, {
+  const { write } = buildTick(deps.newId, context, context.items, {
     fireTime,
     trigger,
     now,
@@ -350,138 +347,6 @@ export async function tickOnce(
     tenantLeft: tenantLeft(tenant.daily_agent_budget, spent),
   });
   return writeTick(deps.database, write);
-}
-
-interface TickInputs {
-  readonly fireTime: number;
-  readonly trigger: TickTrigger;
-  readonly now: number;
-  /** When the tick's runs may start: a jittered fire time; null for at once. */
-  readonly dispatchAt: number | null;
-  readonly fireTimes: readonly number[];
-  readonly tenantLeft: number | null;
-}
-
-/** One tick's plan and rows, and the items as the next tick of the same pass will see them. */
-function buildTick(
-  deps: SchedulerDeps,
-  context: TickContext,
-  items: readonly ItemState[],
-  inputs: TickInputs,
-): { readonly write: TickWrite; readonly plan: TickPlan; readonly items: readonly ItemState[] } {
-  const { schedule } = context;
-  const { fireTime, trigger, now } = inputs;
-  // Until user grants exist (the identity issue), a user-owned schedule has none.
-  const owner: TickOwner =
-    schedule.owner_kind === 'client' ? { kind: 'client' } : { kind: 'user', grant: 'none' };
-  const plan = planTick({
-    trigger,
-    fireTime,
-    coverageWindowHours: schedule.coverage_window_hours,
-    dailyBudget: schedule.daily_budget,
-    fireTimes: inputs.fireTimes,
-    tenantLeft: inputs.tenantLeft,
-    overlapPolicy: schedule.overlap_policy as OverlapPolicy,
-    owner,
-    items: items.map((state) => ({
-      id: state.item.id,
-      priority: state.item.priority,
-      lastRunAt: state.item.last_run_at,
-      createdAt: state.item.created_at,
-      agentCost: state.agentCost,
-      enabled: state.item.enabled === 1,
-      targetErrors: state.targetErrors,
-      liveRunId: state.liveRunId,
-      previous: { live: state.liveRunId !== null, waiting: state.waiting },
-    })),
-  });
-  const tickId = deps.newId();
-  const byId = new Map(items.map((state) => [state.item.id, state]));
-  const runs = plan.runs.map((run) => {
-    const { item } = byId.get(run.itemId)!;
-    const failed = run.status === 'failed';
-    return {
-      id: deps.newId(),
-      tenant_id: schedule.tenant_id,
-      project_id: schedule.project_id,
-      target_kind: item.target_kind,
-      target_id: item.target_id,
-      trigger,
-      triggered_by: null,
-      tick_id: tickId,
-      schedule_id: schedule.id,
-      item_id: item.id,
-      parameters: item.parameters,
-      status: run.status,
-      scheduled_for: fireTime,
-      queued_at: now,
-      started_at: null,
-      finished_at: failed ? now : null,
-      attempt: 1,
-      max_attempts: DEFAULT_MAX_ATTEMPTS,
-      agents_spawned: run.agentCost,
-      usage: null,
-      error_code: run.errorCode,
-      error_message: run.errorCode === null ? null : ERROR_CODES[run.errorCode].summary,
-      error_step: null,
-      lease_owner: null,
-      lease_until: null,
-      fence: 0,
-      after_run_id: run.afterRunId,
-      dispatch_at: failed ? null : inputs.dispatchAt,
-      created_at: now,
-      updated_at: now,
-    } as const;
-  });
-  // The runs just queued are the items' live runs for a later tick of the same pass.
-  const queued = new Map(
-    plan.runs.flatMap((run, i) => (run.status === 'queued' ? [[run.itemId, i] as const] : [])),
-  );
-  const after = items.map((state) => {
-    const i = queued.get(state.item.id);
-    if (i === undefined) return state;
-    return {
-      ...state,
-      item: { ...state.item, last_run_at: fireTime },
-      liveRunId: runs[i]!.id,
-      waiting: state.waiting || plan.runs[i]!.afterRunId !== null,
-    };
-  });
-  return {
-    plan,
-    items: after,
-    write: {
-      tick: {
-        id: tickId,
-        tenant_id: schedule.tenant_id,
-        schedule_id: schedule.id,
-        trigger,
-        fire_time: fireTime,
-        per_tick_budget: plan.perTick,
-        tenant_left: inputs.tenantLeft,
-        // A catch-up tick's runs get the whole deadline from now, not from their old fire time,
-        // and a jittered tick's from when its runs may start.
-        deadline_at:
-          Math.max(inputs.dispatchAt ?? fireTime, now) +
-          schedule.tick_deadline_minutes * MS_PER_MINUTE,
-        outcome: plan.runs.length === 0 ? 'skipped' : null,
-        ended_at: plan.runs.length === 0 ? now : null,
-        created_at: now,
-      },
-      items: plan.entries.map((entry) => ({
-        tick_id: tickId,
-        item_id: entry.itemId,
-        rank: entry.rank,
-        score: entry.score,
-        outcome: entry.outcome,
-        reason: entry.reason,
-        errors: entry.errors === null ? null : JSON.stringify(entry.errors),
-      })),
-      runs,
-      ranItemIds: [...queued.keys()],
-      cancelRunIds: plan.runs.flatMap((run) => (run.cancelRunId === null ? [] : [run.cancelRunId])),
-    },
-  };
 }
 
 /**
@@ -493,62 +358,4 @@ function jitteredDispatch(firing: Firing, at: number): number | null {
   if (!(seconds > 0)) return null;
   const next = nextFireTime(firing.compiled, at)?.at;
   return at + jitterDelayMs(firing.context.schedule.id, at, seconds, next);
-}
-
-/**
- * What each tenant may still spend on each of its budget days, read once per batch and then
- * kept current in memory as the batch's ticks are planned, so that ticks of one batch share the
- * tenant's budget as if they had been written one after another.
- */
-class TenantBudgets {
-  private readonly spent: Map<string, number>;
-
-  private constructor(spent: Map<string, number>) {
-    this.spent = spent;
-  }
-
-  static async load(database: Database, firings: readonly Firing[]): Promise<TenantBudgets> {
-    const spent = new Map<string, number>();
-    for (const { context, toTick } of firings) {
-      for (const { at } of toTick) {
-        const start = tenantDay(context.tenant.timezone, at).start;
-        const key = `${context.tenant.id}/${start}`;
-        if (!spent.has(key))
-          spent.set(key, await agentsSpentSince(database, context.tenant.id, start));
-      }
-    }
-    return new TenantBudgets(spent);
-  }
-
-  left(tenant: TickContext['tenant'], at: number): number | null {
-    return tenantLeft(tenant.daily_agent_budget, this.spent.get(this.key(tenant, at)) ?? 0);
-  }
-
-  spend(tenant: TickContext['tenant'], at: number, agents: number): void {
-    const key = this.key(tenant, at);
-    this.spent.set(key, (this.spent.get(key) ?? 0) + agents);
-  }
-
-  private key(tenant: TickContext['tenant'], at: number): string {
-    return `${tenant.id}/${tenantDay(tenant.timezone, at).start}`;
-  }
-}
-
-/**
- * The fire times around a tick that the auto budget's K is counted over (one window back, 28
- * days and a window ahead), shared by the schedules of a batch with the same cadence and window.
- */
-class FireTimesCache {
-  private readonly cache = new Map<string, readonly number[]>();
-
-  around(compiled: CompiledCadence, schedule: StoredSchedule, at: number): readonly number[] {
-    const windowMs = schedule.coverage_window_hours * MS_PER_HOUR;
-    const key = `${at}/${windowMs}/${schedule.cadence}`;
-    let times = this.cache.get(key);
-    if (times === undefined) {
-      times = fireTimesBetween(compiled, at - windowMs - 1, at + COVERAGE_LOOKAHEAD_MS + windowMs);
-      this.cache.set(key, times);
-    }
-    return times;
-  }
 }

@@ -1,0 +1,72 @@
+// What a batch of ticks reads once and shares: each tenant's spend per budget day (kept current
+// as the batch is planned) and the fire times around a tick that the auto budget's K counts.
+import { MS_PER_DAY, MS_PER_HOUR } from '../core/civil-date.ts';
+import { fireTimesBetween, type CompiledCadence } from '../core/next-fire-times.ts';
+import { tenantDay, tenantLeft } from '../core/tenant-day.ts';
+import type { Database } from '../storage/database.ts';
+import {
+  agentsSpentSince,
+  type StoredSchedule,
+  type TickContext,
+} from '../storage/schedule-store.ts';
+
+const COVERAGE_LOOKAHEAD_MS = 28 * MS_PER_DAY;
+
+/**
+ * What each tenant may still spend on each of its budget days, read once per batch and then
+ * kept current in memory as the batch's ticks are planned, so that ticks of one batch share the
+ * tenant's budget as if they had been written one after another.
+ */
+export class TenantBudgets {
+  private readonly spent: Map<string, number>;
+
+  private constructor(spent: Map<string, number>) {
+    this.spent = spent;
+  }
+
+  /** The spend of each tenant on the day of each of its ticks about to be planned. */
+  static async load(
+    database: Database,
+    ticks: readonly { readonly tenant: TickContext['tenant']; readonly at: number }[],
+  ): Promise<TenantBudgets> {
+    const spent = new Map<string, number>();
+    for (const { tenant, at } of ticks) {
+      const start = tenantDay(tenant.timezone, at).start;
+      const key = `${tenant.id}/${start}`;
+      if (!spent.has(key)) spent.set(key, await agentsSpentSince(database, tenant.id, start));
+    }
+    return new TenantBudgets(spent);
+  }
+
+  left(tenant: TickContext['tenant'], at: number): number | null {
+    return tenantLeft(tenant.daily_agent_budget, this.spent.get(this.key(tenant, at)) ?? 0);
+  }
+
+  spend(tenant: TickContext['tenant'], at: number, agents: number): void {
+    const key = this.key(tenant, at);
+    this.spent.set(key, (this.spent.get(key) ?? 0) + agents);
+  }
+
+  private key(tenant: TickContext['tenant'], at: number): string {
+    return `${tenant.id}/${tenantDay(tenant.timezone, at).start}`;
+  }
+}
+
+/**
+ * The fire times around a tick that the auto budget's K is counted over (one window back, 28
+ * days and a window ahead), shared by the schedules of a batch with the same cadence and window.
+ */
+export class FireTimesCache {
+  private readonly cache = new Map<string, readonly number[]>();
+
+  around(compiled: CompiledCadence, schedule: StoredSchedule, at: number): readonly number[] {
+    const windowMs = schedule.coverage_window_hours * MS_PER_HOUR;
+    const key = `${at}/${windowMs}/${schedule.cadence}`;
+    let times = this.cache.get(key);
+    if (times === undefined) {
+      times = fireTimesBetween(compiled, at - windowMs - 1, at + COVERAGE_LOOKAHEAD_MS + windowMs);
+      this.cache.set(key, times);
+    }
+    return times;
+  }
+}

@@ -1,0 +1,143 @@
+// One tick's rows from the core's plan (SPEC section 3 steps 1–6): the tick, every candidate's
+// decision, the runs, and the items as a later tick of the same pass will see them (the runs just
+// queued are their live runs). Pure but for the ids it is handed.
+import { MS_PER_MINUTE } from '../core/civil-date.ts';
+import { ERROR_CODES } from '../core/error-codes.ts';
+import type { OverlapPolicy } from '../core/overlap-policy.ts';
+import { planTick, type TickOwner, type TickPlan } from '../core/plan-tick.ts';
+import { DEFAULT_MAX_ATTEMPTS } from '../core/run-state.ts';
+import type { TickTrigger } from '../core/tick-outcome.ts';
+import type { ItemState, TickContext } from '../storage/schedule-store.ts';
+import type { TickWrite } from '../storage/tick-store.ts';
+
+export interface TickInputs {
+  readonly fireTime: number;
+  readonly trigger: TickTrigger;
+  readonly now: number;
+  /** When the tick's runs may start: a jittered fire time; null for at once. */
+  readonly dispatchAt: number | null;
+  readonly fireTimes: readonly number[];
+  readonly tenantLeft: number | null;
+}
+
+/** One tick's plan and rows, and the items as the next tick of the same pass will see them. */
+export function buildTick(
+  newId: () => string,
+  context: TickContext,
+  items: readonly ItemState[],
+  inputs: TickInputs,
+): { readonly write: TickWrite; readonly plan: TickPlan; readonly items: readonly ItemState[] } {
+  const { schedule } = context;
+  const { fireTime, trigger, now } = inputs;
+  // Until user grants exist (the identity issue), a user-owned schedule has none.
+  const owner: TickOwner =
+    schedule.owner_kind === 'client' ? { kind: 'client' } : { kind: 'user', grant: 'none' };
+  const plan = planTick({
+    trigger,
+    fireTime,
+    coverageWindowHours: schedule.coverage_window_hours,
+    dailyBudget: schedule.daily_budget,
+    fireTimes: inputs.fireTimes,
+    tenantLeft: inputs.tenantLeft,
+    overlapPolicy: schedule.overlap_policy as OverlapPolicy,
+    owner,
+    items: items.map((state) => ({
+      id: state.item.id,
+      priority: state.item.priority,
+      lastRunAt: state.item.last_run_at,
+      createdAt: state.item.created_at,
+      agentCost: state.agentCost,
+      enabled: state.item.enabled === 1,
+      targetErrors: state.targetErrors,
+      liveRunId: state.liveRunId,
+      previous: { live: state.liveRunId !== null, waiting: state.waiting },
+    })),
+  });
+  const tickId = newId();
+  const byId = new Map(items.map((state) => [state.item.id, state]));
+  const runs = plan.runs.map((run) => {
+    const { item } = byId.get(run.itemId)!;
+    const failed = run.status === 'failed';
+    return {
+      id: newId(),
+      tenant_id: schedule.tenant_id,
+      project_id: schedule.project_id,
+      target_kind: item.target_kind,
+      target_id: item.target_id,
+      trigger,
+      triggered_by: null,
+      tick_id: tickId,
+      schedule_id: schedule.id,
+      item_id: item.id,
+      parameters: item.parameters,
+      status: run.status,
+      scheduled_for: fireTime,
+      queued_at: now,
+      started_at: null,
+      finished_at: failed ? now : null,
+      attempt: 1,
+      max_attempts: DEFAULT_MAX_ATTEMPTS,
+      agents_spawned: run.agentCost,
+      usage: null,
+      error_code: run.errorCode,
+      error_message: run.errorCode === null ? null : ERROR_CODES[run.errorCode].summary,
+      error_step: null,
+      lease_owner: null,
+      lease_until: null,
+      fence: 0,
+      after_run_id: run.afterRunId,
+      dispatch_at: failed ? null : inputs.dispatchAt,
+      created_at: now,
+      updated_at: now,
+    } as const;
+  });
+  // The runs just queued are the items' live runs for a later tick of the same pass.
+  const queued = new Map(
+    plan.runs.flatMap((run, i) => (run.status === 'queued' ? [[run.itemId, i] as const] : [])),
+  );
+  const after = items.map((state) => {
+    const i = queued.get(state.item.id);
+    if (i === undefined) return state;
+    return {
+      ...state,
+      item: { ...state.item, last_run_at: fireTime },
+      liveRunId: runs[i]!.id,
+      waiting: state.waiting || plan.runs[i]!.afterRunId !== null,
+    };
+  });
+  return {
+    plan,
+    items: after,
+    write: {
+      tick: {
+        id: tickId,
+        tenant_id: schedule.tenant_id,
+        schedule_id: schedule.id,
+        trigger,
+        fire_time: fireTime,
+        per_tick_budget: plan.perTick,
+        tenant_left: inputs.tenantLeft,
+        // A catch-up tick's runs get the whole deadline from now, not from their old fire time,
+        // and a jittered tick's from when its runs may start.
+        deadline_at:
+          Math.max(inputs.dispatchAt ?? fireTime, now) +
+          schedule.tick_deadline_minutes * MS_PER_MINUTE,
+        outcome: plan.runs.length === 0 ? 'skipped' : null,
+        ended_at: plan.runs.length === 0 ? now : null,
+        created_at: now,
+      },
+      items: plan.entries.map((entry) => ({
+        tick_id: tickId,
+        item_id: entry.itemId,
+        rank: entry.rank,
+        score: entry.score,
+        outcome: entry.outcome,
+        reason: entry.reason,
+        errors: entry.errors === null ? null : JSON.stringify(entry.errors),
+      })),
+      runs,
+      ranItemIds: [...queued.keys()],
+      cancelRunIds: plan.runs.flatMap((run) => (run.cancelRunId === null ? [] : [run.cancelRunId])),
+    },
+  };
+}
