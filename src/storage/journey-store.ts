@@ -27,8 +27,6 @@ const fromRow = (row: Selectable<JourneyTable>): JourneyRecord => ({
 export function journeyStore(database: Database) {
   const { db } = database;
   const scoped = projectScoped(db, 'journeys');
-  const select = (tenantId: string) =>
-    db.selectFrom('journeys').selectAll().where('tenant_id', '=', tenantId);
   return {
     async list(
       tenantId: string,
@@ -40,7 +38,7 @@ export function journeyStore(database: Database) {
     },
 
     async get(tenantId: string, id: string): Promise<JourneyRecord | undefined> {
-      const row = await select(tenantId).where('id', '=', id).executeTakeFirst();
+      const row = await scoped.one(tenantId, id);
       return row === undefined ? undefined : fromRow(row);
     },
 

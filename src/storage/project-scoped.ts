@@ -1,5 +1,5 @@
-// What every project-scoped resource store asks alike: a page of the tenant's rows (optionally of
-// one project) in id order, and which of some ids belong to a project. Always by tenant, so
+// What every project-scoped resource store asks alike: one of the tenant's rows by id, a page of
+// them (optionally of one project) in id order, and which of some ids belong to a project. Always by tenant, so
 // another tenant's row is simply not found.
 import type { Kysely, Selectable } from 'kysely';
 import type { PageRequest } from '../core/resources.ts';
@@ -11,6 +11,15 @@ export function projectScoped<T extends ProjectScopedTable>(db: Kysely<Schema>, 
   // The tables share these columns; Kysely types a query on one table at a time.
   const from = () => db.selectFrom(table as 'journeys');
   return {
+    one: async (tenantId: string, id: string): Promise<Selectable<Schema[T]> | undefined> => {
+      const row = await from()
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row as unknown as Selectable<Schema[T]> | undefined;
+    },
+
     page: async (
       tenantId: string,
       filter: { readonly projectId?: string | undefined },

@@ -33,8 +33,6 @@ const fromRow = (row: Selectable<CalleeTable>): CalleeRecord => ({
 export function registryStore(database: Database, table: CalleeKind) {
   const { db } = database;
   const scoped = projectScoped(db, table);
-  const select = (tenantId: string) =>
-    db.selectFrom(table).selectAll().where('tenant_id', '=', tenantId);
   return {
     async list(
       tenantId: string,
@@ -46,7 +44,7 @@ export function registryStore(database: Database, table: CalleeKind) {
     },
 
     async get(tenantId: string, id: string): Promise<CalleeRecord | undefined> {
-      const row = await select(tenantId).where('id', '=', id).executeTakeFirst();
+      const row = await scoped.one(tenantId, id);
       return row === undefined ? undefined : fromRow(row);
     },
 

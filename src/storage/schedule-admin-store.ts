@@ -89,8 +89,6 @@ const settingsToRow = (s: Partial<ScheduleSettings>) => ({
 export function scheduleAdminStore(database: Database) {
   const { db } = database;
   const scoped = projectScoped(db, 'schedules');
-  const select = (tenantId: string) =>
-    db.selectFrom('schedules').selectAll().where('tenant_id', '=', tenantId);
   return {
     async list(
       tenantId: string,
@@ -102,7 +100,7 @@ export function scheduleAdminStore(database: Database) {
     },
 
     async get(tenantId: string, id: string): Promise<ScheduleRecord | undefined> {
-      const row = await select(tenantId).where('id', '=', id).executeTakeFirst();
+      const row = await scoped.one(tenantId, id);
       return row === undefined ? undefined : scheduleFromRow(row);
     },
 

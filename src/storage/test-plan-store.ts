@@ -49,8 +49,6 @@ async function writeJourneys(
 export function testPlanStore(database: Database) {
   const { db } = database;
   const scoped = projectScoped(db, 'test_plans');
-  const select = (tenantId: string) =>
-    db.selectFrom('test_plans').selectAll().where('tenant_id', '=', tenantId);
   return {
     async list(
       tenantId: string,
@@ -62,7 +60,7 @@ export function testPlanStore(database: Database) {
     },
 
     async get(tenantId: string, id: string): Promise<TestPlanRecord | undefined> {
-      const row = await select(tenantId).where('id', '=', id).executeTakeFirst();
+      const row = await scoped.one(tenantId, id);
       return row === undefined ? undefined : (await withJourneys(db, [row]))[0];
     },
 
