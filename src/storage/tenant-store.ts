@@ -22,26 +22,7 @@ export async function ensureDefaultTenant(
     .limit(1)
     .executeTakeFirst();
   if (existing !== undefined) return { id: existing.id, created: false };
-  const inserted = await database.db
-    .insertInto('tenants')
-    .values({
-      id: candidate.id,
-      name: DEFAULT_TENANT_NAME,
-      timezone: 'UTC',
-      daily_agent_budget: null,
-      created_at: candidate.now,
-      updated_at: candidate.now,
-    })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (inserted !== undefined) return { id: inserted.id, created: true };
-  const raced = await database.db
-    .selectFrom('tenants')
-    .select('id')
-    .where('name', '=', DEFAULT_TENANT_NAME)
-    .executeTakeFirstOrThrow();
-  return { id: raced.id, created: false };
+  return ensureTenantNamed(database, DEFAULT_TENANT_NAME, candidate);
 }
 
 /** The tenant called `name`, created (with `candidate.id`) when missing; safe to race. */
