@@ -13,6 +13,7 @@ import { api } from './migrations/0006-api.ts';
 import { runDispatch } from './migrations/0007-run-dispatch.ts';
 import { runHistory } from './migrations/0008-run-history.ts';
 import { userScheduling } from './migrations/0009-user-scheduling.ts';
+import { steadyStateReads } from './migrations/0010-steady-state-reads.ts';
 
 export type MigrationSet = Readonly<Record<string, (dialect: Dialect) => Migration>>;
 
@@ -26,6 +27,7 @@ export const MIGRATIONS: MigrationSet = {
   '0007-run-dispatch': runDispatch,
   '0008-run-history': runHistory,
   '0009-user-scheduling': userScheduling,
+  '0010-steady-state-reads': steadyStateReads,
 };
 
 export interface MigrationOutcome {

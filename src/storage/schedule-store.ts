@@ -2,6 +2,7 @@
 // decision needs (items, their live runs, the targets' cost, the tenant's spend today), missed
 // fire-time records, and the next fire time.
 import { CompiledQuery, sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { LIVE_RUN_STATUSES } from '../core/run-state.ts';
 import { chunks, insertChunked, valuesList } from './batch-sql.ts';
 import type { Database, Dialect } from './database.ts';
 import type {
@@ -178,6 +179,12 @@ export async function loadTickContext(
   return (await loadTickContexts(database, [schedule], now)).get(scheduleId);
 }
 
+/**
+ * The runs `runs_live_by_schedule` holds, spelled as in its definition: SQLite takes a partial
+ * index only for a query that repeats its condition with literals, not bound parameters.
+ */
+const LIVE_RUN = sql<boolean>`status in (${sql.join(LIVE_RUN_STATUSES.map((s) => sql.lit(s)))})`;
+
 // Ids per IN list: far below either database's bound-parameter limit.
 const IN_CHUNK = 500;
 
@@ -225,6 +232,7 @@ export async function loadTickContexts(
       .selectFrom('runs')
       .select(['id', 'item_id', 'status', 'after_run_id', 'queued_at'])
       .where('schedule_id', 'in', ids)
+      .where(LIVE_RUN)
       // Live: queued, or running under a lease that has not expired. A run whose worker died
       // stops counting when its lease runs out, never by a flag (SPEC section 3 step 4).
       .where((eb) =>

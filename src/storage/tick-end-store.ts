@@ -30,6 +30,9 @@ export async function failRunsPastDeadline(database: Database, now: number): Pro
         .selectFrom('ticks')
         .select('id')
         .where('outcome', 'is', null)
+        // Implied (a tick's digest is considered once it has an outcome), and it lets the
+        // partial index `ticks_digest_undecided` answer instead of every tick kept being read.
+        .where('digest_considered_at', 'is', null)
         .where('deadline_at', '<', now),
     )
     .executeTakeFirst();
@@ -48,6 +51,8 @@ export async function openTicks(database: Database, limit: number): Promise<Open
     .selectFrom('ticks')
     .select(['id', 'schedule_id'])
     .where('outcome', 'is', null)
+    // Implied, as above: the partial index `ticks_digest_undecided` answers.
+    .where('digest_considered_at', 'is', null)
     // Ticks still waiting on runs are not read at all, so they never crowd out ended ones.
     .where((eb) =>
       eb.not(

@@ -17,9 +17,11 @@ export interface SqliteOptions {
   /** A file path, or ":memory:". */
   readonly path: string;
   readonly busyTimeoutMs?: number;
+  /** Called with every statement run, as sent (tests read query plans with it). */
+  readonly onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }
 
-export function openSqlite({ path, busyTimeoutMs = 5_000 }: SqliteOptions): Database {
+export function openSqlite({ path, busyTimeoutMs = 5_000, onQuery }: SqliteOptions): Database {
   const sqlite = new BetterSqlite3(path, { timeout: busyTimeoutMs });
   sqlite.pragma('journal_mode = WAL');
   // FULL: a committed tick or run survives a power cut, not only a crash (ADR 10).
@@ -28,6 +30,9 @@ export function openSqlite({ path, busyTimeoutMs = 5_000 }: SqliteOptions): Data
   sqlite.pragma('cache_size = -65536');
   const db = new Kysely<Schema>({
     dialect: new AtomicDdlSqliteDialect({ database: cachingStatements(sqlite) }),
+    ...(onQuery === undefined
+      ? {}
+      : { log: (event) => onQuery(event.query.sql, event.query.parameters) }),
   });
   return {
     db,
