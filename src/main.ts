@@ -180,7 +180,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
             },
             api: {
               mail,
-              ...apiServices(database, { now, newId }, () => void worker?.poll()),
+              ...apiServices(database, { now, newId }),
               authenticate: async (header) => {
                 const verified = await tokens.service.authenticate(header);
                 return verified.ok ? verified.principal : verified.wwwAuthenticate;
@@ -237,8 +237,6 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
         onError: (error) => logger.error({ err: error }, 'a scheduler round failed'),
         onRound: (report) => {
           recordRound(metrics, logger, report);
-          // A tick in this process wakes its own worker at once, not at its next poll.
-          if (report.pass.ticks > 0) void worker?.poll();
           // A tick that ended, or was written ended, may have queued a digest.
           if (report.pass.ticks > 0 || report.ended.ended > 0) void mailer?.poll();
         },
@@ -280,17 +278,16 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
 
 /**
  * What the REST API is built from besides its authenticator (src/auth) and clock: the stores, and
- * the engine's manual trigger (`onTick` wakes this process's worker after a tick queued runs).
+ * the engine's manual trigger (workers hear of the runs it queues from the database).
  */
 export function apiServices(
   database: Database,
   clock: { readonly now: () => number; readonly newId: () => string },
-  onTick?: () => void,
 ): Pick<ApiDeps, 'stores' | 'engine' | 'newId'> {
   const { newId } = clock;
   return {
     stores: { ...apiStores(database), clients: clientAdmin(database, clock) },
-    engine: manualTrigger({ database, newId }, onTick),
+    engine: manualTrigger({ database, newId }),
     newId,
   };
 }

@@ -10,11 +10,7 @@ export interface ManualTrigger {
   trigger(scheduleId: string, now: number): Promise<string | undefined>;
 }
 
-export function manualTrigger(
-  deps: SchedulerDeps,
-  /** Called after a tick was written, e.g. to wake this process's worker. */
-  onTick?: () => void,
-): ManualTrigger {
+export function manualTrigger(deps: SchedulerDeps): ManualTrigger {
   return {
     async trigger(scheduleId, now) {
       const row = await deps.database.db
@@ -25,7 +21,6 @@ export function manualTrigger(
       if (row === undefined) return undefined;
       const compiled = compileCadence(JSON.parse(row.cadence) as Cadence);
       const { tickId } = await tickOnce(deps, scheduleId, compiled, now, 'manual', now);
-      if (tickId !== null) onTick?.();
       return tickId ?? undefined;
     },
   };

@@ -24,6 +24,20 @@ export interface Database {
   ): SelectQueryBuilder<Schema, TB, O>;
   /** Runs `work` in one write transaction: all of it commits, or none of it. */
   write<T>(work: (trx: Kysely<Schema>) => Promise<T>): Promise<T>;
+  /**
+   * Says that runs were queued through `executor` (a write transaction, or the database itself
+   * for a statement already committed), so that idle workers look for work at once rather than
+   * at their next poll (SPEC section 11). PostgreSQL sends a NOTIFY, which every process hears
+   * once the transaction commits and none if it rolls back; SQLite's one process tells its own
+   * listeners, whose reads wait for the transaction to end.
+   */
+  runsQueued(executor: Kysely<Schema>): Promise<void>;
+  /**
+   * Calls `listener` whenever runs are queued, by any process on PostgreSQL (and once after a
+   * lost connection is back, since a notification may have been missed meanwhile). Resolves to
+   * the function that stops listening.
+   */
+  onRunsQueued(listener: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -172,6 +172,7 @@ export function runAdminStore(database: Database) {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      await database.runsQueued(db);
       return runFromRow(row);
     },
 

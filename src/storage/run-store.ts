@@ -175,7 +175,9 @@ export async function releaseRun(
     .where('status', '=', 'running')
     .whereRef('attempt', '<', 'max_attempts')
     .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  if (result.numUpdatedRows === 0n) return false;
+  await database.runsQueued(database.db);
+  return true;
 }
 
 export interface ExpiredLeases {
@@ -216,6 +218,7 @@ export async function recoverExpiredLeases(
       .where('status', '=', 'running')
       .where('lease_until', '<', now)
       .executeTakeFirst();
+    if (requeued.numUpdatedRows > 0n) await database.runsQueued(trx);
     return { requeued: Number(requeued.numUpdatedRows), failed: Number(failed.numUpdatedRows) };
   });
 }

@@ -80,11 +80,9 @@ export function writeTickBatch(
       'tick_items',
       ticks.flatMap((w) => w.items),
     );
-    await insertChunked(
-      trx,
-      'runs',
-      ticks.flatMap((w) => w.runs),
-    );
+    const runs = ticks.flatMap((w) => w.runs);
+    await insertChunked(trx, 'runs', runs);
+    if (runs.some((run) => run.status === 'queued')) await database.runsQueued(trx);
     await markItemsRan(trx, ticks);
     // Each schedule's last_tick_at rises to its latest tick written now: with its advance when
     // it moves on (one statement for both), on its own for a manual tick.

@@ -43,13 +43,18 @@ export class Worker {
   private polling: Promise<void> = Promise.resolve();
   private timer: WorkerTimer | undefined;
   private lastRecovery = -Infinity;
+  /** A look for work asked for by a notification and not begun yet. */
+  private wakeQueued = false;
+  private stopListening: (() => Promise<void>) | undefined;
 
   constructor(options: WorkerOptions) {
     this.options = options;
   }
 
-  start(): Promise<void> {
+  /** Starts looking for work, now, whenever runs are queued anywhere, and at each poll. */
+  async start(): Promise<void> {
     this.stopped = false;
+    this.stopListening = await this.options.database.onRunsQueued(() => this.wake());
     return this.poll();
   }
 
@@ -59,6 +64,21 @@ export class Worker {
       .then(() => this.claimAndRun())
       .catch((error: unknown) => this.options.onError?.(error));
     return this.polling;
+  }
+
+  /**
+   * Runs were queued (by this process or, on PostgreSQL, another): looks for work after the
+   * look in progress, once however many notifications arrive before that look begins.
+   */
+  wake(): void {
+    if (this.stopped || this.wakeQueued) return;
+    this.wakeQueued = true;
+    this.polling = this.polling
+      .then(() => {
+        this.wakeQueued = false;
+        return this.claimAndRun();
+      })
+      .catch((error: unknown) => this.options.onError?.(error));
   }
 
   /** Resolves when every run in flight now has ended (for tests and shutdown). */
@@ -75,6 +95,8 @@ export class Worker {
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     this.timer?.cancel();
+    await this.stopListening?.();
+    this.stopListening = undefined;
     await this.polling;
     let graceOver = false;
     const grace = new Promise<void>((resolve) =>

@@ -1,13 +1,19 @@
 // The worker loop on SQLite and PostgreSQL: bounded concurrency, every queued run executed,
 // and a graceful stop that gives unfinished runs back to the queue.
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import { parseInstant } from '../../src/core/instant.ts';
 import { runSchedulerPass } from '../../src/engine/scheduler-pass.ts';
 import type { Database } from '../../src/storage/database.ts';
 import type { Executor } from '../../src/worker/executor.ts';
 import { Worker } from '../../src/worker/worker.ts';
-import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
+import {
+  describeEachDatabase,
+  describePostgres,
+  POSTGRES_URL,
+  type TestDatabase,
+} from '../storage/databases.ts';
 import { seedEngineSchedule } from '../engine/seed.ts';
 
 const T = parseInstant('2027-01-01T01:00:00Z') as number;
@@ -29,23 +35,39 @@ const worker = (database: Database, executor: Executor, concurrency: number) =>
     pollMs: 3_600_000,
   });
 
+async function queuedRuns(database: Database, count: number) {
+  await seedEngineSchedule(database.db, {
+    cadence: { type: 'cron', expression: '0 * * * *' },
+    createdAt: T - 3_600_000,
+    nextFireAt: T,
+    items: count,
+    dailyBudget: count,
+  });
+  await runSchedulerPass({ database, newId: randomUUID }, T);
+}
+
+/** An executor that completes every call, and says when it has been called `count` times. */
+function counting(count: number): { executor: Executor; called: Promise<void> } {
+  let calls = 0;
+  let reached!: () => void;
+  const called = new Promise<void>((resolve) => (reached = resolve));
+  return {
+    executor: {
+      call() {
+        if (++calls === count) reached();
+        return Promise.resolve({ output: {}, findings: [], logs: [] });
+      },
+    },
+    called,
+  };
+}
+
 describeEachDatabase('worker loop', (fresh) => {
   let current: TestDatabase | undefined;
   afterEach(async () => {
     await current?.dispose();
     current = undefined;
   });
-
-  async function queuedRuns(database: Database, count: number) {
-    await seedEngineSchedule(database.db, {
-      cadence: { type: 'cron', expression: '0 * * * *' },
-      createdAt: T - 3_600_000,
-      nextFireAt: T,
-      items: count,
-      dailyBudget: count,
-    });
-    await runSchedulerPass({ database, newId: randomUUID }, T);
-  }
 
   it('executes every queued run, never more at once than its concurrency', async () => {
     current = await fresh();
@@ -98,5 +120,71 @@ describeEachDatabase('worker loop', (fresh) => {
       .select(['status', 'attempt', 'lease_owner'])
       .executeTakeFirstOrThrow();
     expect(run).toEqual({ status: 'queued', attempt: 2, lease_owner: null });
+  });
+});
+
+describeEachDatabase('waking idle workers', (fresh) => {
+  let current: TestDatabase | undefined;
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+    await current?.dispose();
+    current = undefined;
+  });
+
+  it('takes runs queued by a scheduler elsewhere at once, not at its next poll', async () => {
+    current = await fresh();
+    const { database } = current;
+    // On PostgreSQL the scheduler is another replica; SQLite's scheduler shares the process.
+    const elsewhere = database.dialect === 'postgres' ? current.reopen() : database;
+    if (elsewhere !== database) closers.push(() => elsewhere.close());
+    const { executor, called } = counting(3);
+    // Its next poll is an hour away: only the notification can bring it to these runs.
+    const w = worker(database, executor, 4);
+    await w.start();
+    closers.push(() => w.stop(0));
+    await queuedRuns(elsewhere, 3);
+    await called;
+    await w.drain();
+    const statuses = await database.db.selectFrom('runs').select('status').execute();
+    expect(statuses.map((r) => r.status)).toEqual(Array(3).fill('completed'));
+  });
+});
+
+describePostgres('waking idle workers after a lost connection', (fresh) => {
+  let current: TestDatabase | undefined;
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+    await current?.dispose();
+    current = undefined;
+  });
+
+  it('listens again once the server dropped its connection, and looks for work then', async () => {
+    current = await fresh();
+    const { database, spec } = current;
+    const elsewhere = current.reopen();
+    closers.push(() => elsewhere.close());
+    const { executor, called } = counting(2);
+    const w = worker(database, executor, 4);
+    await w.start();
+    closers.push(() => w.stop(0));
+    // The server ends the listening connection (a restart, a failover, an idle reaper).
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    const channel = `rota_runs_queued.${'schema' in spec ? spec.schema : ''}`.slice(0, 63);
+    const { rows } = await admin.query<{ terminated: boolean }>(
+      `select pg_terminate_backend(pid) as terminated from pg_stat_activity
+        where query = $1`,
+      [`listen ${pg.escapeIdentifier(channel)}`],
+    );
+    await admin.end();
+    expect(rows).toEqual([{ terminated: true }]);
+    // Queued while nobody listened: the notification is lost, the reconnection makes up for it.
+    await queuedRuns(elsewhere, 2);
+    await called;
+    await w.drain();
+    const statuses = await database.db.selectFrom('runs').select('status').execute();
+    expect(statuses.map((r) => r.status)).toEqual(Array(2).fill('completed'));
   });
 });

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, type DatabaseIntrospector } from 'kysely';
 import type { Database } from '../database.ts';
 import type { Schema } from '../schema.ts';
 import { CurrentSchemaIntrospector } from './current-schema-introspector.ts';
+import { listenForRunsQueued, notifyRunsQueued, runsQueuedChannel } from './run-notifications.ts';
 
 const INT8_OID = 20;
 
@@ -20,7 +21,10 @@ const types: pg.CustomTypesConfig = {
 };
 
 export interface PostgresOptions {
-  /** Told about errors on idle pooled connections (default: ignored; the pool reconnects). */
+  /**
+   * Told about errors on idle pooled connections and on the connection listening for queued runs
+   * (default: ignored; the pool replaces the one, the other is reconnected).
+   */
   readonly onIdleError?: (error: Error) => void;
   /** `postgres://user@host:port/database`. */
   readonly url: string;
@@ -52,12 +56,16 @@ export function openPostgres({
   // An idle connection the server dropped must not take the process down; the pool replaces it.
   pool.on('error', (error) => onIdleError(error));
   const db = new Kysely<Schema>({ dialect: new CurrentSchemaDialect({ pool }) });
+  const channel = runsQueuedChannel(schema);
   return {
     db,
     dialect: 'postgres',
     claimable: (query) => query.forUpdate().skipLocked(),
     sharedLock: (query) => query.forShare(),
     write: (work) => db.transaction().execute(work),
+    runsQueued: (executor) => notifyRunsQueued(executor, channel),
+    onRunsQueued: (listener) =>
+      listenForRunsQueued({ url, channel, listener, onError: onIdleError }),
     close: () => db.destroy(),
   };
 }

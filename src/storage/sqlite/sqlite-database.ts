@@ -34,6 +34,9 @@ export function openSqlite({ path, busyTimeoutMs = 5_000, onQuery }: SqliteOptio
       ? {}
       : { log: (event) => onQuery(event.query.sql, event.query.parameters) }),
   });
+  // One process holds the scheduler and its workers (SPEC section 11): queued runs are news
+  // only here. A listener's reads wait for the writing transaction to end on the one connection.
+  const listeners = new Set<() => void>();
   return {
     db,
     dialect: 'sqlite',
@@ -41,6 +44,18 @@ export function openSqlite({ path, busyTimeoutMs = 5_000, onQuery }: SqliteOptio
     claimable: (query) => query,
     sharedLock: (query) => query,
     write: (work) => writeImmediate(db, work),
+    runsQueued: () => {
+      for (const listener of listeners) setImmediate(listener);
+      return Promise.resolve();
+    },
+    onRunsQueued: (listener) => {
+      const own = () => listener();
+      listeners.add(own);
+      return Promise.resolve(() => {
+        listeners.delete(own);
+        return Promise.resolve();
+      });
+    },
     close: () => db.destroy(),
   };
 }
