@@ -1,17 +1,18 @@
-// The embedded default: one SQLite file in WAL mode. One writer at a time; every write
-// transaction takes the lock up front (BEGIN IMMEDIATE through better-sqlite3's single
-// connection, which Kysely serialises), foreign keys on, and a busy timeout instead of errors.
+// The embedded default: one SQLite file in WAL mode. One writer at a time; write transactions
+// take the lock up front (BEGIN IMMEDIATE through better-sqlite3's single connection, which
+// Kysely serialises) and those waiting meanwhile share the next commit (group-commit.ts); foreign
+// keys on, and a busy timeout instead of errors.
 import BetterSqlite3 from 'better-sqlite3';
 import {
   Kysely,
   SqliteAdapter,
   SqliteDialect,
-  sql,
   type DialectAdapter,
   type SqliteDatabase,
 } from 'kysely';
 import type { Database } from '../database.ts';
 import type { Schema } from '../schema.ts';
+import { GroupCommit } from './group-commit.ts';
 
 export interface SqliteOptions {
   /** A file path, or ":memory:". */
@@ -37,13 +38,14 @@ export function openSqlite({ path, busyTimeoutMs = 5_000, onQuery }: SqliteOptio
   // One process holds the scheduler and its workers (SPEC section 11): queued runs are news
   // only here. A listener's reads wait for the writing transaction to end on the one connection.
   const listeners = new Set<() => void>();
+  const writes = new GroupCommit(db);
   return {
     db,
     dialect: 'sqlite',
     // BEGIN IMMEDIATE already holds the only write lock: nothing else can claim meanwhile.
     claimable: (query) => query,
     sharedLock: (query) => query,
-    write: (work) => writeImmediate(db, work),
+    write: (work) => writes.write(work),
     runsQueued: () => {
       for (const listener of listeners) setImmediate(listener);
       return Promise.resolve();
@@ -85,28 +87,6 @@ function cachingStatements(sqlite: BetterSqlite3.Database): SqliteDatabase {
       return statement;
     },
   };
-}
-
-/**
- * BEGIN IMMEDIATE takes the write lock up front, so a second process waits (busy timeout)
- * instead of failing when a deferred transaction tries to upgrade its read lock.
- */
-async function writeImmediate<T>(
-  db: Kysely<Schema>,
-  work: (trx: Kysely<Schema>) => Promise<T>,
-): Promise<T> {
-  return db.connection().execute(async (connection) => {
-    await sql`begin immediate`.execute(connection);
-    try {
-      const result = await work(connection);
-      await sql`commit`.execute(connection);
-      return result;
-    } catch (error) {
-      // SQLite may have rolled back on its own (disk full): never let that hide the cause.
-      await sql`rollback`.execute(connection).catch(() => undefined);
-      throw error;
-    }
-  });
 }
 
 /** SQLite runs DDL inside transactions; saying so makes each migration all-or-nothing. */
