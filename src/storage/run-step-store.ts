@@ -3,7 +3,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database } from './database.ts';
 import type { FindingTable, RunStepTable, Schema } from './schema.ts';
-import type { LeaseHolder } from './run-store.ts';
+import { endRun, type LeaseHolder, type RunEnd } from './run-store.ts';
 
 export type StoredStep = Selectable<RunStepTable>;
 
@@ -29,12 +29,14 @@ const owns = async (
 
 /**
  * Creates the run's steps once; a later attempt finds them and starts over on the same rows
- * (their ids, and so the calls' idempotency keys, stay the same).
+ * (their ids, and so the calls' idempotency keys, stay the same). With `start`, the first step is
+ * marked running in the same transaction. Returns the steps; none when the lease was lost.
  */
 export async function ensureSteps(
   database: Database,
   holder: LeaseHolder,
   steps: readonly Insertable<RunStepTable>[],
+  start?: { readonly now: number; readonly input: (step: StoredStep) => unknown },
 ): Promise<StoredStep[]> {
   return database.write(async (trx) => {
     if (!(await owns(database, trx, holder))) return [];
@@ -44,12 +46,20 @@ export async function ensureSteps(
         .values([...steps])
         .onConflict((oc) => oc.doNothing())
         .execute();
-    return trx
+    const stored = await trx
       .selectFrom('run_steps')
       .selectAll()
       .where('run_id', '=', holder.runId)
       .orderBy('position')
       .execute();
+    const first = stored[0];
+    if (start !== undefined && first !== undefined)
+      await setStep(trx, holder, first.id, {
+        status: 'running',
+        now: start.now,
+        input: start.input(first),
+      });
+    return stored;
   });
 }
 
@@ -68,28 +78,68 @@ export async function updateStep(
   stepId: string,
   update: StepUpdate,
 ): Promise<boolean> {
+  return database.write(
+    async (trx) =>
+      (await owns(database, trx, holder)) && (await setStep(trx, holder, stepId, update)),
+  );
+}
+
+async function setStep(
+  trx: Kysely<Schema>,
+  holder: LeaseHolder,
+  stepId: string,
+  update: StepUpdate,
+): Promise<boolean> {
+  const result = await trx
+    .updateTable('run_steps')
+    .set({
+      status: update.status,
+      ...(update.status === 'running'
+        ? { started_at: update.now, finished_at: null, error_code: null, error_message: null }
+        : { finished_at: update.now }),
+      ...(update.input === undefined ? {} : { input: JSON.stringify(update.input) }),
+      ...(update.output === undefined ? {} : { output: JSON.stringify(update.output) }),
+      ...(update.error === undefined
+        ? {}
+        : {
+            error_code: update.error?.code ?? null,
+            error_message: update.error?.message ?? null,
+          }),
+    })
+    .where('id', '=', stepId)
+    .where('run_id', '=', holder.runId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export interface StepEnd {
+  readonly update: StepUpdate;
+  readonly logs: readonly LogLine[];
+  readonly findings: readonly Insertable<FindingTable>[];
+  /** The run's end too, when this step was its last or failed it. */
+  readonly run?: RunEnd;
+}
+
+/**
+ * A step's end in one transaction: its log lines, its findings, its status, and the run's end
+ * when there is one. False when the lease was lost, and then nothing was written.
+ */
+export async function endStep(
+  database: Database,
+  holder: LeaseHolder,
+  stepId: string,
+  end: StepEnd,
+): Promise<boolean> {
   return database.write(async (trx) => {
     if (!(await owns(database, trx, holder))) return false;
-    const result = await trx
-      .updateTable('run_steps')
-      .set({
-        status: update.status,
-        ...(update.status === 'running'
-          ? { started_at: update.now, finished_at: null, error_code: null, error_message: null }
-          : { finished_at: update.now }),
-        ...(update.input === undefined ? {} : { input: JSON.stringify(update.input) }),
-        ...(update.output === undefined ? {} : { output: JSON.stringify(update.output) }),
-        ...(update.error === undefined
-          ? {}
-          : {
-              error_code: update.error?.code ?? null,
-              error_message: update.error?.message ?? null,
-            }),
-      })
-      .where('id', '=', stepId)
-      .where('run_id', '=', holder.runId)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    await insertLogs(trx, stepId, end.logs);
+    if (end.findings.length > 0)
+      await trx
+        .insertInto('findings')
+        .values([...end.findings])
+        .execute();
+    await setStep(trx, holder, stepId, end.update);
+    return end.run === undefined || (await endRun(trx, holder, end.run));
   });
 }
 
@@ -107,19 +157,23 @@ export async function appendLogs(
 ): Promise<void> {
   if (lines.length === 0) return;
   await database.write(async (trx) => {
-    if (!(await owns(database, trx, holder))) return;
-    await trx
-      .insertInto('step_logs')
-      .values(
-        lines.map((line) => ({
-          step_id: stepId,
-          at: line.at,
-          level: line.level,
-          message: line.message,
-        })),
-      )
-      .execute();
+    if (await owns(database, trx, holder)) await insertLogs(trx, stepId, lines);
   });
+}
+
+async function insertLogs(trx: Kysely<Schema>, stepId: string, lines: readonly LogLine[]) {
+  if (lines.length === 0) return;
+  await trx
+    .insertInto('step_logs')
+    .values(
+      lines.map((line) => ({
+        step_id: stepId,
+        at: line.at,
+        level: line.level,
+        message: line.message,
+      })),
+    )
+    .execute();
 }
 
 export async function addFindings(

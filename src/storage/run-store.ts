@@ -2,10 +2,10 @@
 // token, keep the lease alive with heartbeats, and finish runs only while their token is the
 // current one. A run whose lease expired goes back to the queue (attempt + 1) or, with no
 // attempt left, fails with `lease_lost`.
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { LIVE_RUN_STATUSES } from '../core/run-state.ts';
 import type { Database } from './database.ts';
-import type { RunTable } from './schema.ts';
+import type { RunTable, Schema } from './schema.ts';
 
 export type StoredRun = Selectable<RunTable>;
 
@@ -125,12 +125,17 @@ export interface RunEnd {
 }
 
 /** Ends a run; false when the caller's token is stale, and then nothing changes. */
-export async function finishRun(
-  database: Database,
+export function finishRun(database: Database, holder: LeaseHolder, end: RunEnd): Promise<boolean> {
+  return endRun(database.db, holder, end);
+}
+
+/** `finishRun` through `executor`: in the caller's transaction, or on its own. */
+export async function endRun(
+  executor: Kysely<Schema>,
   holder: LeaseHolder,
   end: RunEnd,
 ): Promise<boolean> {
-  const result = await database.db
+  const result = await executor
     .updateTable('runs')
     .set({
       status: end.status,

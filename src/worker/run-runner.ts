@@ -3,7 +3,7 @@
 // happen, all fenced by the run's lease token, and the lease is renewed while the run works.
 import type { Insertable } from 'kysely';
 import type { Database } from '../storage/database.ts';
-import { addFindings, appendLogs, ensureSteps, updateStep } from '../storage/run-step-store.ts';
+import { endStep, ensureSteps, updateStep } from '../storage/run-step-store.ts';
 import { finishRun, heartbeat, type LeaseHolder, type StoredRun } from '../storage/run-store.ts';
 import type { RunStepTable } from '../storage/schema.ts';
 import { addUsage, StepFailed, type Executor, type StepCall, type Usage } from './executor.ts';
@@ -158,10 +158,15 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
     });
     return ended ? 'failed' : 'lease_lost';
   }
+  // Stored steps are matched by position: the plan of an earlier attempt may differ.
+  const inputOf = (step: { readonly position: number }) =>
+    planned.find((p) => p.row.position === step.position)?.input ?? {};
+  // The steps, and the first of them running, in one write.
   const steps = await ensureSteps(
     database,
     holder,
     planned.map((p) => p.row),
+    { now: deps.now(), input: inputOf },
   );
   if (steps.length === 0) return 'lease_lost';
 
@@ -169,10 +174,11 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
   const lease = keepLease(deps, holder, controller);
   let usage: Usage | undefined;
   try {
-    for (const step of steps) {
-      // Stored steps are matched by position: the plan of an earlier attempt may differ.
-      const input = planned.find((p) => p.row.position === step.position)?.input ?? {};
+    for (const [index, step] of steps.entries()) {
+      const input = inputOf(step);
+      const last = index === steps.length - 1;
       if (
+        index > 0 &&
         !(await updateStep(database, holder, step.id, {
           status: 'running',
           now: deps.now(),
@@ -221,15 +227,15 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
           throw new StepFailed('agent_timeout', `The step took longer than ${timeoutMs / 1000} s.`);
         usage = addUsage(usage, result.usage);
         const at = deps.now();
-        await appendLogs(database, holder, step.id, [
-          ...retries.map((message) => ({ at, level: 'warn' as const, message })),
-          ...result.logs.map((line) => ({ ...line, at })),
-        ]);
-        // Finding ids derive from the step, so a retried attempt does not report them twice.
-        await addFindings(
-          database,
-          holder,
-          result.findings.map((f, i) => ({
+        // The step's logs, findings and status, and the run's end after its last step, at once.
+        const ended = await endStep(database, holder, step.id, {
+          update: { status: 'completed', now: at, output: result.output, error: null },
+          logs: [
+            ...retries.map((message) => ({ at, level: 'warn' as const, message })),
+            ...result.logs.map((line) => ({ ...line, at })),
+          ],
+          // Finding ids derive from the step, so a retried attempt does not report them twice.
+          findings: result.findings.map((f, i) => ({
             id: `${step.id}:${i}`,
             run_id: run.id,
             step_id: step.id,
@@ -238,16 +244,18 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
             detail: f.detail ?? null,
             created_at: at,
           })),
-        );
-        if (
-          !(await updateStep(database, holder, step.id, {
-            status: 'completed',
-            now: at,
-            output: result.output,
-            error: null,
-          }))
-        )
-          return 'lease_lost';
+          ...(last
+            ? {
+                run: {
+                  status: 'completed' as const,
+                  now: at,
+                  agentsSpawned: steps.length,
+                  usage,
+                },
+              }
+            : {}),
+        });
+        if (!ended) return 'lease_lost';
       } catch (error) {
         if (lease.isLost()) return 'lease_lost';
         const failure =
@@ -257,30 +265,25 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
               ? new StepFailed('agent_timeout', `The step took longer than ${timeoutMs / 1000} s.`)
               : new StepFailed('agent_error', (error as Error).message);
         const at = deps.now();
-        await appendLogs(database, holder, step.id, [
-          { at, level: 'error', message: failure.message },
-        ]);
-        await updateStep(database, holder, step.id, {
-          status: 'failed',
-          now: at,
-          error: { code: failure.code, message: failure.message },
-        });
-        const ended = await finishRun(database, holder, {
-          status: 'failed',
-          now: at,
-          error: { code: failure.code, message: failure.message, step: step.step_key },
-          usage,
+        const ended = await endStep(database, holder, step.id, {
+          update: {
+            status: 'failed',
+            now: at,
+            error: { code: failure.code, message: failure.message },
+          },
+          logs: [{ at, level: 'error', message: failure.message }],
+          findings: [],
+          run: {
+            status: 'failed',
+            now: at,
+            error: { code: failure.code, message: failure.message, step: step.step_key },
+            usage,
+          },
         });
         return ended ? 'failed' : 'lease_lost';
       }
     }
-    const ended = await finishRun(database, holder, {
-      status: 'completed',
-      now: deps.now(),
-      agentsSpawned: steps.length,
-      usage,
-    });
-    return ended ? 'completed' : 'lease_lost';
+    return 'completed';
   } finally {
     await lease.stop();
   }
