@@ -24,6 +24,7 @@ import {
   dueSchedules,
   loadTickContext,
   loadTickContexts,
+  lockTenantBudgets,
   releaseScheduleClaim,
   reloadDue,
   type ScheduleAdvance,
@@ -133,7 +134,8 @@ export async function runSchedulerPass(deps: SchedulerDeps, now: number): Promis
 /**
  * Takes a batch of due schedules and fires it. SQLite's one scheduler (it holds the file's lock,
  * ADR 12) needs no claims: it reads, plans and writes the batch in one transaction. On PostgreSQL
- * replicas claim the batch first, then plan it outside any transaction and write it in one.
+ * replicas claim the batch first, then plan and write it in one transaction that holds the
+ * tenants' budgets, so two replicas never spend one budget twice.
  */
 async function takeAndFire(
   deps: SchedulerDeps,
@@ -158,7 +160,28 @@ async function takeAndFire(
     limit: batchSize,
   });
   onTaken(claimed);
-  return claimed.length === 0 ? undefined : fireBatch(deps, claimed, now);
+  return claimed.length === 0 ? undefined : fireHoldingBudgets(deps, claimed, now);
+}
+
+/**
+ * Plans and writes `schedules` in one transaction that first locks their tenants' budgets: the
+ * spend each tick is planned against counts every run another replica committed before it.
+ */
+function fireHoldingBudgets(
+  deps: SchedulerDeps,
+  schedules: readonly StoredSchedule[],
+  now: number,
+  options: { readonly rethrow?: boolean } = {},
+): Promise<BatchReport> {
+  const { database } = deps;
+  return database.write(async (trx) => {
+    const within = withinTransaction(database, trx);
+    await lockTenantBudgets(
+      within,
+      schedules.map((s) => s.tenant_id),
+    );
+    return fireBatch({ ...deps, database: within }, schedules, now, options);
+  });
 }
 
 /**
@@ -175,7 +198,7 @@ async function retake(
   try {
     let current = await reloadDue(deps.database, schedule.id, now);
     for (let attempt = 0; current !== undefined && attempt < MAX_RETAKES; attempt++) {
-      const report = await fireBatch(deps, [current], now, { rethrow: true });
+      const report = await fireHoldingBudgets(deps, [current], now, { rethrow: true });
       add(report);
       current = report.advanced.has(schedule.id)
         ? undefined

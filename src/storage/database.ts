@@ -16,6 +16,13 @@ export interface Database {
     query: SelectQueryBuilder<Schema, TB, O>,
   ): SelectQueryBuilder<Schema, TB, O>;
   /**
+   * Locks the selected rows for the enclosing write transaction, waiting for a transaction that
+   * holds them (PostgreSQL `FOR UPDATE`); SQLite's single writer holds everything already.
+   */
+  exclusiveLock<TB extends keyof Schema, O>(
+    query: SelectQueryBuilder<Schema, TB, O>,
+  ): SelectQueryBuilder<Schema, TB, O>;
+  /**
    * Holds the selected rows unchanged until the enclosing write transaction ends (PostgreSQL
    * `FOR SHARE`), so a check made on them stays true for the writes that follow it.
    */

@@ -326,6 +326,28 @@ export async function loadTickContexts(
   return contexts;
 }
 
+/**
+ * Holds the tenants' budgets for the enclosing write transaction: a scheduler replica planning
+ * ticks of the same tenant waits until this one's runs are committed, and then reads a spend
+ * that counts them (on PostgreSQL, row locks on the tenants, always taken in id order).
+ */
+export async function lockTenantBudgets(
+  database: Database,
+  tenantIds: readonly string[],
+): Promise<void> {
+  const ids = [...new Set(tenantIds)].sort();
+  for (let i = 0; i < ids.length; i += IN_CHUNK)
+    await database
+      .exclusiveLock(
+        database.db
+          .selectFrom('tenants')
+          .select('id')
+          .where('id', 'in', ids.slice(i, i + IN_CHUNK))
+          .orderBy('id'),
+      )
+      .execute();
+}
+
 /** Agents the tenant's runs have spawned (or are set to spawn) since `dayStart`. */
 export async function agentsSpentSince(
   database: Database,

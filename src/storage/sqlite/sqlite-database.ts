@@ -44,6 +44,7 @@ export function openSqlite({ path, busyTimeoutMs = 5_000, onQuery }: SqliteOptio
     dialect: 'sqlite',
     // BEGIN IMMEDIATE already holds the only write lock: nothing else can claim meanwhile.
     claimable: (query) => query,
+    exclusiveLock: (query) => query,
     sharedLock: (query) => query,
     write: (work) => writes.write(work),
     runsQueued: () => {
