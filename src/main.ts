@@ -14,6 +14,7 @@ import { resolveSecretKey } from './auth/secret-key.ts';
 import { SigningKeys } from './auth/signing-keys.ts';
 import { TokenService, tokenParties } from './auth/token-service.ts';
 import type { Config } from './config.ts';
+import type { SecretSeal } from './core/callee-config.ts';
 import type { Role as ClientRole } from './core/principal.ts';
 import { repeatEvery, systemClock, type Clock } from './engine/clock.ts';
 import { manualTrigger } from './engine/manual-trigger.ts';
@@ -39,6 +40,7 @@ import { migrateToLatest } from './storage/migrate.ts';
 import { uuidv7 } from './storage/new-id.ts';
 import { openDatabase, sqliteFile } from './storage/open-database.ts';
 import { allowedOrigins } from './storage/outbound-origin-store.ts';
+import { sealClearHeaders } from './storage/registry-store.ts';
 import { isDatabaseUnavailable } from './storage/database-unavailable.ts';
 import { backupSqlite } from './storage/sqlite/sqlite-backup.ts';
 import { ensureDefaultTenant, ensureTenantNamed } from './storage/tenant-store.ts';
@@ -146,6 +148,12 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
       );
     // Fails start-up when the stored keys were sealed under another ROTA_SECRET_KEY.
     await tokens.service.jwks();
+    const resealed = await sealClearHeaders(database, tokens.box);
+    if (resealed > 0)
+      logger.info(
+        { count: resealed },
+        'sealed the header values of agents and tools kept in clear',
+      );
     const metrics = createMetrics();
     const holder = holderName(newId());
     let worker: Worker | undefined;
@@ -180,7 +188,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
             },
             api: {
               mail,
-              ...apiServices(database, { now, newId }),
+              ...apiServices(database, { now, newId }, tokens.box),
               authenticate: async (header) => {
                 const verified = await tokens.service.authenticate(header);
                 return verified.ok ? verified.principal : verified.wwwAuthenticate;
@@ -207,6 +215,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
         now,
         newId,
         timer: (delayMs, fire) => clock.timer(delayMs, fire),
+        secrets: tokens.box,
         onError: (error) => logger.error({ err: error }, 'the worker hit an error'),
         onRunEnded: (result) => {
           if (result !== 'lease_lost') metrics.runEnded(result);
@@ -283,10 +292,11 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
 export function apiServices(
   database: Database,
   clock: { readonly now: () => number; readonly newId: () => string },
+  secrets: SecretSeal,
 ): Pick<ApiDeps, 'stores' | 'engine' | 'newId'> {
   const { newId } = clock;
   return {
-    stores: { ...apiStores(database), clients: clientAdmin(database, clock) },
+    stores: { ...apiStores(database, secrets), clients: clientAdmin(database, clock) },
     engine: manualTrigger({ database, newId }),
     newId,
   };
@@ -325,8 +335,10 @@ function identity(config: Config, database: Database, now: () => number) {
     dialect: database.dialect,
     dataDir: config.dataDir,
   });
-  const keys = new SigningKeys({ database, box: new SecretBox(resolved.key), now });
+  const box = new SecretBox(resolved.key);
+  const keys = new SigningKeys({ database, box, now });
   return {
+    box,
     keyFile: { path: resolved.file, generated: resolved.generated },
     service: new TokenService({ database, keys, ...tokenParties(config.publicUrl), now }),
   };

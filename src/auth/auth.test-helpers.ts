@@ -57,3 +57,6 @@ export async function clientOf(
     now: AUTH_T0,
   });
 }
+
+/** A SecretBox under a fresh random key: what seals agents' credentials in tests. */
+export const testSecretBox = (): SecretBox => new SecretBox(parseSecretKey(randomSecretKey())!);

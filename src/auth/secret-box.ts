@@ -7,6 +7,7 @@ import type { SecretKey } from './secret-key.ts';
 import type { ErrorCode } from '../core/error-codes.ts';
 
 const VERSION = 'v1';
+const SEALED = /^v1\.[^.]+\.[\w-]+\.[\w-]*\.[\w-]+$/;
 
 export class SecretKeyMismatch extends Error {
   readonly code = 'secret_key_mismatch' satisfies ErrorCode;
@@ -32,6 +33,11 @@ export class SecretBox {
 
   get keyId(): string {
     return this.#sealing.id;
+  }
+
+  /** Whether `value` has the form of a sealed secret (not whether it opens). */
+  isSealed(value: string): boolean {
+    return SEALED.test(value);
   }
 
   seal(plaintext: string, context: string): string {

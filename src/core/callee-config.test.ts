@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCalleeConfig } from './callee-config.ts';
+import { checkCalleeConfig, openHeaders, REDACTED, sealHeaders } from './callee-config.ts';
 
 const codes = (...args: Parameters<typeof checkCalleeConfig>) =>
   checkCalleeConfig(...args).map((p) => `${p.field} ${p.code}`);
@@ -45,5 +45,42 @@ describe('checkCalleeConfig', () => {
     expect(codes('agent', 'openai', { base_url: 'file:///x' })).toEqual([
       '/config/base_url invalid_url',
     ]);
+  });
+});
+
+describe('sealHeaders and openHeaders', () => {
+  const seal = (value: string, name: string) => `sealed(${name.toLowerCase()}:${value})`;
+
+  it('seals every header value and opens them back, leaving the rest of the configuration', () => {
+    const config = { url: 'https://a.example', headers: { 'X-Api-Key': 'sk-1', 'X-Team': 'qa' } };
+    const stored = sealHeaders(config, undefined, seal);
+    expect(stored).toEqual({
+      url: 'https://a.example',
+      headers: { 'X-Api-Key': 'sealed(x-api-key:sk-1)', 'X-Team': 'sealed(x-team:qa)' },
+    });
+    expect(openHeaders(stored, (value) => value.replace(/^sealed\([^:]+:(.*)\)$/, '$1'))).toEqual(
+      config,
+    );
+    expect(sealHeaders({ url: 'https://b.example' }, undefined, seal)).toEqual({
+      url: 'https://b.example',
+    });
+  });
+
+  it('keeps the stored value of a header sent back redacted, matching names ignoring case', () => {
+    const stored = { headers: { 'X-Api-Key': 'sealed(x-api-key:sk-1)' } };
+    expect(
+      sealHeaders(
+        { headers: { 'x-api-key': REDACTED, 'X-New': REDACTED, 'X-Other': 'v' } },
+        stored,
+        seal,
+      ),
+    ).toEqual({
+      headers: {
+        'x-api-key': 'sealed(x-api-key:sk-1)',
+        // Nothing stored to keep: the text is sealed as sent.
+        'X-New': `sealed(x-new:${REDACTED})`,
+        'X-Other': 'sealed(x-other:v)',
+      },
+    });
   });
 });

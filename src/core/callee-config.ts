@@ -85,3 +85,65 @@ export function redactCalleeConfig(
     headers: Object.fromEntries(Object.keys(headers).map((name) => [name, REDACTED])),
   };
 }
+
+/**
+ * Sealing and opening secrets at rest (SPEC section 7: agent credentials are stored encrypted
+ * under ROTA_SECRET_KEY). `context` binds a sealed value to where it belongs, so that a value
+ * copied into another row or header does not open there. src/auth's SecretBox is one.
+ */
+export interface SecretSeal {
+  seal(plaintext: string, context: string): string;
+  open(sealed: string, context: string): string;
+}
+
+/** Where a header value of an agent or tool is sealed to: its table, its id, the header's name. */
+export const headerSealContext = (table: 'agents' | 'tools', id: string, name: string): string =>
+  `${table}/${id}/headers/${name.toLowerCase()}`;
+
+const headersOf = (config: Readonly<Record<string, unknown>>): Record<string, unknown> | null =>
+  isObject(config.headers) ? config.headers : null;
+
+/**
+ * The configuration as it is stored: every header value sealed. A value sent as REDACTED (a
+ * client that read the agent and sent its configuration back) keeps the stored value of the same
+ * header, since REDACTED is what the API shows in place of it; header names match ignoring case.
+ */
+export function sealHeaders(
+  config: Readonly<Record<string, unknown>>,
+  stored: Readonly<Record<string, unknown>> | undefined,
+  seal: (value: string, name: string) => string,
+): Record<string, unknown> {
+  const headers = headersOf(config);
+  if (headers === null) return { ...config };
+  const kept = new Map(
+    Object.entries((stored === undefined ? null : headersOf(stored)) ?? {}).map(([name, value]) => [
+      name.toLowerCase(),
+      value,
+    ]),
+  );
+  return {
+    ...config,
+    headers: Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => {
+        const previous = kept.get(name.toLowerCase());
+        if (value === REDACTED && typeof previous === 'string') return [name, previous];
+        return [name, seal(String(value), name)];
+      }),
+    ),
+  };
+}
+
+/** The configuration a call is made with: every stored header value opened. */
+export function openHeaders(
+  config: Readonly<Record<string, unknown>>,
+  open: (sealed: string, name: string) => string,
+): Record<string, unknown> {
+  const headers = headersOf(config);
+  if (headers === null) return { ...config };
+  return {
+    ...config,
+    headers: Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name, open(String(value), name)]),
+    ),
+  };
+}

@@ -1,4 +1,5 @@
 // Every store the REST API uses, over one database: what main.ts hands to the HTTP layer.
+import type { SecretSeal } from '../core/callee-config.ts';
 import type { Database } from './database.ts';
 import { isDatabaseUnavailable, isReferenceGone } from './database-unavailable.ts';
 import { idempotencyStore } from './idempotency-store.ts';
@@ -12,11 +13,11 @@ import { scheduleAuditStore } from './schedule-audit-store.ts';
 import { tenantBudgetStore } from './tenant-budget-store.ts';
 import { testPlanStore } from './test-plan-store.ts';
 
-export function apiStores(database: Database) {
+export function apiStores(database: Database, secrets: SecretSeal) {
   return {
     projects: projectStore(database),
-    agents: registryStore(database, 'agents'),
-    tools: registryStore(database, 'tools'),
+    agents: registryStore(database, 'agents', secrets),
+    tools: registryStore(database, 'tools', secrets),
     journeys: journeyStore(database),
     testPlans: testPlanStore(database),
     schedules: scheduleAdminStore(database),

@@ -1,6 +1,13 @@
 // Agents and tools: the project's registry. Both tables share one shape; every query names the
 // tenant. A change to kind, configuration, schemas or timeout bumps the version (SPEC section 5).
+// Header values (API keys, tokens) are stored sealed under ROTA_SECRET_KEY (SPEC section 7).
 import type { Selectable } from 'kysely';
+import {
+  headerSealContext,
+  openHeaders,
+  sealHeaders,
+  type SecretSeal,
+} from '../core/callee-config.ts';
 import type { CalleeKind, CalleeRecord, PageRequest } from '../core/resources.ts';
 import type { Database } from './database.ts';
 import { projectScoped } from './project-scoped.ts';
@@ -30,9 +37,20 @@ const fromRow = (row: Selectable<CalleeTable>): CalleeRecord => ({
   updated_at: row.updated_at,
 });
 
-export function registryStore(database: Database, table: CalleeKind) {
+export function registryStore(database: Database, table: CalleeKind, secrets: SecretSeal) {
   const { db } = database;
   const scoped = projectScoped(db, table);
+  /** `config` as stored: header values sealed, those sent as REDACTED kept from `stored`. */
+  const sealed = (
+    id: string,
+    config: Record<string, unknown>,
+    stored?: Record<string, unknown>,
+  ): string =>
+    toJson(
+      sealHeaders(config, stored, (value, name) =>
+        secrets.seal(value, headerSealContext(table, id, name)),
+      ),
+    );
   return {
     async list(
       tenantId: string,
@@ -56,7 +74,7 @@ export function registryStore(database: Database, table: CalleeKind) {
         .values({
           ...callee,
           tenant_id: tenantId,
-          config: toJson(callee.config),
+          config: sealed(callee.id, callee.config),
           input_schema: toNullableJson(callee.input_schema),
           output_schema: toNullableJson(callee.output_schema),
         })
@@ -73,28 +91,47 @@ export function registryStore(database: Database, table: CalleeKind) {
       const changesBehaviour = behaviour.some(
         (key) => patch[key as keyof CalleePatch] !== undefined,
       );
-      const row = await db
-        .updateTable(table)
-        .set((eb) => ({
-          ...(patch.name === undefined ? {} : { name: patch.name }),
-          ...(patch.kind === undefined ? {} : { kind: patch.kind }),
-          ...(patch.config === undefined ? {} : { config: toJson(patch.config) }),
-          ...(patch.input_schema === undefined
-            ? {}
-            : { input_schema: toNullableJson(patch.input_schema) }),
-          ...(patch.output_schema === undefined
-            ? {}
-            : { output_schema: toNullableJson(patch.output_schema) }),
-          ...(patch.timeout_seconds === undefined
-            ? {}
-            : { timeout_seconds: patch.timeout_seconds }),
-          ...(changesBehaviour ? { version: eb('version', '+', 1) } : {}),
-          updated_at: now,
-        }))
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
+      const row = await database.write(async (trx) => {
+        const stored =
+          patch.config === undefined
+            ? undefined
+            : await trx
+                .selectFrom(table)
+                .select('config')
+                .where('tenant_id', '=', tenantId)
+                .where('id', '=', id)
+                .executeTakeFirst();
+        return trx
+          .updateTable(table)
+          .set((eb) => ({
+            ...(patch.name === undefined ? {} : { name: patch.name }),
+            ...(patch.kind === undefined ? {} : { kind: patch.kind }),
+            ...(patch.config === undefined
+              ? {}
+              : {
+                  config: sealed(
+                    id,
+                    patch.config,
+                    stored === undefined ? undefined : parseObject(stored.config),
+                  ),
+                }),
+            ...(patch.input_schema === undefined
+              ? {}
+              : { input_schema: toNullableJson(patch.input_schema) }),
+            ...(patch.output_schema === undefined
+              ? {}
+              : { output_schema: toNullableJson(patch.output_schema) }),
+            ...(patch.timeout_seconds === undefined
+              ? {}
+              : { timeout_seconds: patch.timeout_seconds }),
+            ...(changesBehaviour ? { version: eb('version', '+', 1) } : {}),
+            updated_at: now,
+          }))
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst();
+      });
       return row === undefined ? undefined : fromRow(row);
     },
 
@@ -130,3 +167,45 @@ export function registryStore(database: Database, table: CalleeKind) {
 }
 
 export type RegistryStore = ReturnType<typeof registryStore>;
+
+/**
+ * Seals the header values of agents and tools still stored in clear (written before they were
+ * sealed); run at start. Returns how many agents and tools it changed.
+ */
+export async function sealClearHeaders(
+  database: Database,
+  secrets: SecretSeal & { isSealed(value: string): boolean },
+): Promise<number> {
+  let changed = 0;
+  for (const table of ['agents', 'tools'] as const) {
+    await database.write(async (trx) => {
+      const rows = await trx
+        .selectFrom(table)
+        .select(['id', 'config'])
+        .where('config', 'like', '%"headers"%')
+        .execute();
+      for (const row of rows) {
+        const config = parseObject(row.config);
+        let clear = false;
+        // Opening a clear value is the identity; noting it tells this row needs sealing.
+        const opened = openHeaders(config, (value) => {
+          if (!secrets.isSealed(value)) clear = true;
+          return value;
+        });
+        if (!clear) continue;
+        const resealed = sealHeaders(opened, undefined, (value, name) =>
+          secrets.isSealed(value)
+            ? value
+            : secrets.seal(value, headerSealContext(table, row.id, name)),
+        );
+        await trx
+          .updateTable(table)
+          .set({ config: toJson(resealed) })
+          .where('id', '=', row.id)
+          .execute();
+        changed++;
+      }
+    });
+  }
+  return changed;
+}

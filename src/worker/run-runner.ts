@@ -2,6 +2,7 @@
 // plan one step per journey. Each step's status, input, output and log lines are written as they
 // happen, all fenced by the run's lease token, and the lease is renewed while the run works.
 import type { Insertable } from 'kysely';
+import { headerSealContext, openHeaders, type SecretSeal } from '../core/callee-config.ts';
 import type { Database } from '../storage/database.ts';
 import { endStep, ensureSteps, updateStep } from '../storage/run-step-store.ts';
 import { finishRun, heartbeat, type LeaseHolder, type StoredRun } from '../storage/run-store.ts';
@@ -19,6 +20,11 @@ export interface RunnerDeps {
   readonly defaultStepTimeoutMs?: number;
   /** Calls of a step before a retryable failure fails it (SPEC section 4); default 3. */
   readonly maxCallsPerStep?: number;
+  /**
+   * Opens agents' sealed header values (SPEC section 7). Without it, an agent that carries
+   * credentials fails its step with `agent_error` rather than calling without them.
+   */
+  readonly secrets?: Pick<SecretSeal, 'open'>;
   /** Waits between retries; tests pass one that does not wait. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -141,6 +147,29 @@ function keepLease(deps: RunnerDeps, holder: LeaseHolder, controller: AbortContr
   };
 }
 
+/** The agent's configuration with its header values opened for the call; fails the step if it cannot. */
+function withCredentials(
+  deps: RunnerDeps,
+  config: Record<string, unknown>,
+  agentId: string,
+): Record<string, unknown> {
+  return openHeaders(config, (sealed, name) => {
+    if (deps.secrets === undefined)
+      throw new StepFailed(
+        'agent_error',
+        'This worker holds no key to open the agent’s credentials.',
+      );
+    try {
+      return deps.secrets.open(sealed, headerSealContext('agents', agentId, name));
+    } catch (error) {
+      throw new StepFailed(
+        'agent_error',
+        `The agent's header ${name} could not be opened: ${(error as Error).message}.`,
+      );
+    }
+  });
+}
+
 export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunResult> {
   const { database } = deps;
   const holder: LeaseHolder = { runId: run.id, fence: run.fence };
@@ -191,13 +220,13 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
         .select(['kind', 'config', 'timeout_seconds'])
         .where('id', '=', step.callee_id ?? '')
         .executeTakeFirst();
-      const config =
+      const stored =
         agent === undefined ? {} : (JSON.parse(agent.config) as Record<string, unknown>);
       const key =
         agent === undefined
           ? 'missing'
           : agent.kind === 'builtin'
-            ? `builtin:${String(config.builtin)}`
+            ? `builtin:${String(stored.builtin)}`
             : agent.kind;
       const executor = deps.executors[key];
       const timeoutMs =
@@ -206,6 +235,7 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
       try {
         if (executor === undefined)
           throw new StepFailed('agent_error', `No executor for agent kind "${key}".`);
+        const config = withCredentials(deps, stored, step.callee_id ?? '');
         const retries: string[] = [];
         const result = await callWithRetries(
           deps,

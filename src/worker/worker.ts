@@ -1,6 +1,7 @@
 // The worker loop: claims queued runs up to its concurrency, executes them, and claims again as
 // slots free up; recovers runs whose lease expired; on stop, lets in-flight runs finish within a
 // grace period and gives the rest back to the queue (SPEC section 4).
+import type { SecretSeal } from '../core/callee-config.ts';
 import type { Database } from '../storage/database.ts';
 import {
   claimRuns,
@@ -28,6 +29,8 @@ export interface WorkerOptions {
   readonly newId: () => string;
   /** Arms a timer (the engine's Clock fits): the next look for work when idle. */
   readonly timer: (delayMs: number, fire: () => void) => WorkerTimer;
+  /** Opens the sealed header values of agents (ROTA_SECRET_KEY's box). */
+  readonly secrets?: Pick<SecretSeal, 'open'>;
   readonly leaseMs?: number;
   readonly heartbeatMs?: number;
   readonly pollMs?: number;
@@ -160,7 +163,16 @@ export class Worker {
       executors,
       leaseMs = DEFAULT_LEASE_MS,
       heartbeatMs = DEFAULT_HEARTBEAT_MS,
+      secrets,
     } = this.options;
-    return { database, now, newId, executors, leaseMs, heartbeatMs };
+    return {
+      database,
+      now,
+      newId,
+      executors,
+      leaseMs,
+      heartbeatMs,
+      ...(secrets === undefined ? {} : { secrets }),
+    };
   }
 }

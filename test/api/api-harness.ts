@@ -11,6 +11,8 @@ import { DigestMailer } from '../../src/mail/digest-mailer.ts';
 import type { DigestTransport } from '../../src/mail/digest-transport.ts';
 import { createMailService } from '../../src/mail/mail-service.ts';
 import { outboxTransport } from '../../src/mail/outbox-transport.ts';
+import { testSecretBox } from '../../src/auth/auth.test-helpers.ts';
+import type { SecretBox } from '../../src/auth/secret-box.ts';
 import { apiServices } from '../../src/main.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { uuidv7 } from '../../src/storage/new-id.ts';
@@ -32,6 +34,8 @@ export interface Caller {
 
 export interface ApiHarness {
   readonly app: ReturnType<typeof buildApp>;
+  /** What seals agents' and tools' header values in this harness. */
+  readonly secrets: SecretBox;
   /** Tenant A's member, tenant A's admin, tenant B's member and tenant B's admin. */
   readonly alice: Caller;
   readonly admin: Caller;
@@ -82,13 +86,14 @@ export async function apiHarness(
     mailFrom: 'Rota <rota@example.test>',
     now: () => now,
   };
+  const secrets = testSecretBox();
   const app = buildApp({
     logger: pino({ level: 'silent' }),
     metrics: createMetrics(),
     readiness: () => Promise.resolve({ ready: true, checks: {} }),
     now: () => now,
     api: {
-      ...apiServices(database, { now: () => now, newId: () => uuidv7(now) }),
+      ...apiServices(database, { now: () => now, newId: () => uuidv7(now) }, secrets),
       authenticate: tokens.authenticate,
       onSchedulesChanged: () => void wakes++,
       mail: createMailService({ ...mail, newId: () => uuidv7(now) }),
@@ -120,6 +125,7 @@ export async function apiHarness(
   });
   return {
     app,
+    secrets,
     alice: caller(person(a, 'member', 'client-alice')),
     admin: caller(person(a, 'admin', 'client-admin')),
     bob: caller(person(b, 'member', 'client-bob')),

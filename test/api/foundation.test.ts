@@ -15,6 +15,7 @@ import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { openPostgres } from '../../src/storage/postgres/postgres-database.ts';
 import { openSqlite } from '../../src/storage/sqlite/sqlite-database.ts';
 import { uuidv7 } from '../../src/storage/new-id.ts';
+import { testSecretBox } from '../../src/auth/auth.test-helpers.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { apiHarness, T0, type ApiHarness } from './api-harness.ts';
 import { testTokens } from './test-authenticator.ts';
@@ -153,7 +154,7 @@ describe('an unreachable database', () => {
       readiness: () => Promise.resolve({ ready: false, checks: {} }),
       now: () => T0,
       api: {
-        ...apiServices(database, { now: () => T0, newId: () => uuidv7(T0) }),
+        ...apiServices(database, { now: () => T0, newId: () => uuidv7(T0) }, testSecretBox()),
         authenticate: tokens.authenticate,
         newId: () => uuidv7(T0),
         mail: createMailService({

@@ -1,6 +1,7 @@
 // Projects, agents, tools, journeys and test plans over HTTP on both databases: CRUD with 201 on
 // create and 204 on delete, references checked against the project, versions on change.
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { headerSealContext } from '../../src/core/callee-config.ts';
 import { uuidv7 } from '../../src/storage/new-id.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { apiHarness, seedProject, T0, type ApiHarness } from './api-harness.ts';
@@ -135,13 +136,46 @@ describeEachDatabase('the registry API', (fresh) => {
     expect(read.json().config).toEqual(redacted);
     const listed = await api.alice.request('GET', '/api/v1/agents');
     expect(listed.body).not.toContain('sk-live-123');
-    // The worker still calls the agent with the real value.
-    const stored = await db.database.db
+    // Stored sealed under ROTA_SECRET_KEY (SPEC section 7); the worker opens it for the call.
+    const id = created.json().id as string;
+    const storedKey = async () =>
+      JSON.parse(
+        (
+          await db.database.db
+            .selectFrom('agents')
+            .select('config')
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).config,
+      ).headers['X-Api-Key'] as string;
+    const sealed = await storedKey();
+    expect(sealed).not.toContain('sk-live-123');
+    const context = headerSealContext('agents', id, 'X-Api-Key');
+    expect(api.secrets.open(sealed, context)).toBe('sk-live-123');
+    // Bound to its row and header: the same ciphertext does not open as another agent's.
+    expect(() =>
+      api.secrets.open(sealed, headerSealContext('agents', uuidv7(T0), 'X-Api-Key')),
+    ).toThrow();
+
+    // Sending back what was read (the value redacted) keeps the credential, and a new value
+    // replaces it.
+    const renamed = await api.alice.request('PATCH', `/api/v1/agents/${id}`, {
+      name: 'runtime v2',
+      config: read.json().config,
+    });
+    expect(renamed.statusCode).toBe(200);
+    expect(api.secrets.open(await storedKey(), context)).toBe('sk-live-123');
+    const rotated = await api.alice.request('PATCH', `/api/v1/agents/${id}`, {
+      config: { url: 'https://agents.example/run', headers: { 'x-api-key': 'sk-live-456' } },
+    });
+    expect(rotated.json().config.headers).toEqual({ 'x-api-key': '[redacted]' });
+    const after = await db.database.db
       .selectFrom('agents')
       .select('config')
-      .where('id', '=', created.json().id)
+      .where('id', '=', id)
       .executeTakeFirstOrThrow();
-    expect(JSON.parse(stored.config).headers['X-Api-Key']).toBe('sk-live-123');
+    const rotatedValue = JSON.parse(after.config).headers['x-api-key'] as string;
+    expect(api.secrets.open(rotatedValue, context)).toBe('sk-live-456');
   });
 
   it('refuses a journey whose agent is not in its project with 400 not_in_project', async () => {

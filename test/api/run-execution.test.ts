@@ -45,6 +45,47 @@ describeEachDatabase('a run over the API, executed by the worker', (fresh) => {
     return { run, claimed: claimed! };
   }
 
+  it('calls an http agent with its credentials opened, and fails the step without the key', async () => {
+    const agent = (
+      await api.alice.request('POST', '/api/v1/agents', {
+        project_id: shop.project.id,
+        name: 'runtime',
+        kind: 'http',
+        config: { url: 'https://agents.example/run', headers: { 'X-Api-Key': 'sk-live-123' } },
+      })
+    ).json();
+    const journey = (
+      await api.alice.request('POST', '/api/v1/journeys', {
+        project_id: shop.project.id,
+        name: 'Sign in',
+        agent_id: agent.id,
+      })
+    ).json();
+    const seen: unknown[] = [];
+    const http: Executor = {
+      call: (call: StepCall) => {
+        seen.push(call.config.headers);
+        return Promise.resolve({ output: {}, findings: [], logs: [] });
+      },
+    };
+    const withKey = await startAndClaim({ type: 'journey', id: journey.id });
+    const deps = { ...runner(http), executors: { http }, secrets: api.secrets };
+    expect(await executeRun(deps, withKey.claimed)).toBe('completed');
+    expect(seen).toEqual([{ 'X-Api-Key': 'sk-live-123' }]);
+
+    // A worker without the key calls nothing and says why.
+    const withoutKey = await startAndClaim({ type: 'journey', id: journey.id });
+    expect(await executeRun({ ...runner(http), executors: { http } }, withoutKey.claimed)).toBe(
+      'failed',
+    );
+    expect(seen).toHaveLength(1);
+    const failed = (await api.alice.request('GET', `/api/v1/runs/${withoutKey.run.id}`)).json();
+    expect(failed.error).toMatchObject({
+      code: 'agent_error',
+      message: 'This worker holds no key to open the agent’s credentials.',
+    });
+  });
+
   it('shows every step the worker ran, with its input, output, log lines and findings', async () => {
     const { run, claimed } = await startAndClaim({ type: 'test_plan', id: shop.plan.id });
     const agent: Executor = {
