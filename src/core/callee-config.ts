@@ -147,3 +147,59 @@ export function openHeaders(
     ),
   };
 }
+
+interface Callee {
+  readonly kind: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** Where a callee's calls go: its kind and the origin of its URL (or base URL), if it has one. */
+function destination({ kind, config }: Callee): string {
+  const url = typeof config.url === 'string' ? config.url : config.base_url;
+  let origin = '';
+  if (typeof url === 'string') {
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      origin = url;
+    }
+  }
+  return `${kind} ${origin}`;
+}
+
+/** Whether `next` still calls where `stored` did: stored credentials may go along only then. */
+export const sameDestination = (next: Callee, stored: Callee): boolean =>
+  destination(next) === destination(stored);
+
+/**
+ * A header sent as REDACTED keeps its stored credential only where there is one and while the
+ * calls still go where they went: a credential never follows a changed URL or kind unless it is
+ * sent again (the API shows REDACTED, so a client can send back what it read).
+ */
+export function redactedHeaderProblems(next: Callee, stored: Callee): ValidationIssue[] {
+  const headers = headersOf(next.config);
+  if (headers === null) return [];
+  const kept = new Set(Object.keys(headersOf(stored.config) ?? {}).map((n) => n.toLowerCase()));
+  const moved = !sameDestination(next, stored);
+  return Object.entries(headers).flatMap(([name, value]) =>
+    value !== REDACTED
+      ? []
+      : moved
+        ? [
+            issue(
+              pointer('/config/headers', name),
+              'invalid_value',
+              'The URL or kind changed: send this header’s value again, not the redacted text.',
+            ),
+          ]
+        : kept.has(name.toLowerCase())
+          ? []
+          : [
+              issue(
+                pointer('/config/headers', name),
+                'invalid_value',
+                'There is no stored value to keep for this header: send its value.',
+              ),
+            ],
+  );
+}

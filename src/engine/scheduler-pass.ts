@@ -67,7 +67,8 @@ const DEFAULT_CLAIM_TTL_MS = 60_000;
  * Due schedules per batch: a burst of up to 10,000 in one transaction. A firing's index entries
  * land on leaf pages all over the indexes and each commit writes every page it touched, so four
  * commits of 2,500 wrote most pages four times; and on PostgreSQL, workers woken by the first
- * batch's runs slowed the batches after it. Replicas still share bursts larger than that (ADR 20).
+ * batch's runs slowed the batches after it. PostgreSQL replicas share larger bursts, and bursts of
+ * different tenants; batches of one tenant go one after another, holding its budget (ADR 20).
  */
 const DEFAULT_BATCH_SIZE = 10_000;
 const DEFAULT_MAX_BATCHES = 40;
@@ -350,7 +351,10 @@ function decideFiring(
   };
 }
 
-/** Plans and writes one tick now: the path of a manual trigger. */
+/**
+ * Plans and writes one tick now: the path of a manual trigger. In one transaction holding the
+ * tenant's budget, as a scheduled batch does, so that it plans against every committed run.
+ */
 export async function tickOnce(
   deps: SchedulerDeps,
   scheduleId: string,
@@ -359,23 +363,27 @@ export async function tickOnce(
   trigger: TickTrigger,
   now: number,
 ): Promise<{ readonly written: boolean; readonly tickId: string | null }> {
-  const context = await loadTickContext(deps.database, scheduleId, now);
-  if (context === undefined) return { written: false, tickId: null };
-  const { schedule, tenant } = context;
-  const spent = await agentsSpentSince(
-    deps.database,
-    tenant.id,
-    tenantDay(tenant.timezone, fireTime).start,
-  );
-  const { write } = buildTick(deps.newId, context, context.items, {
-    fireTime,
-    trigger,
-    now,
-    dispatchAt: null,
-    fireTimes: new FireTimesCache().around(compiled, schedule, fireTime),
-    tenantLeft: tenantLeft(tenant.daily_agent_budget, spent),
+  return deps.database.write(async (trx) => {
+    const database = withinTransaction(deps.database, trx);
+    const context = await loadTickContext(database, scheduleId, now);
+    if (context === undefined) return { written: false, tickId: null };
+    const { schedule, tenant } = context;
+    await lockTenantBudgets(database, [tenant.id]);
+    const spent = await agentsSpentSince(
+      database,
+      tenant.id,
+      tenantDay(tenant.timezone, fireTime).start,
+    );
+    const { write } = buildTick(deps.newId, context, context.items, {
+      fireTime,
+      trigger,
+      now,
+      dispatchAt: null,
+      fireTimes: new FireTimesCache().around(compiled, schedule, fireTime),
+      tenantLeft: tenantLeft(tenant.daily_agent_budget, spent),
+    });
+    return writeTick(database, write);
   });
-  return writeTick(deps.database, write);
 }
 
 /**

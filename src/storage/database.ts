@@ -17,7 +17,8 @@ export interface Database {
   ): SelectQueryBuilder<Schema, TB, O>;
   /**
    * Locks the selected rows for the enclosing write transaction, waiting for a transaction that
-   * holds them (PostgreSQL `FOR UPDATE`); SQLite's single writer holds everything already.
+   * holds them (PostgreSQL `FOR NO KEY UPDATE`, which still lets other transactions insert rows
+   * that reference them); SQLite's single writer holds everything already.
    */
   exclusiveLock<TB extends keyof Schema, O>(
     query: SelectQueryBuilder<Schema, TB, O>,

@@ -5,6 +5,7 @@ import type { Selectable } from 'kysely';
 import {
   headerSealContext,
   openHeaders,
+  sameDestination,
   sealHeaders,
   type SecretSeal,
 } from '../core/callee-config.ts';
@@ -92,15 +93,22 @@ export function registryStore(database: Database, table: CalleeKind, secrets: Se
         (key) => patch[key as keyof CalleePatch] !== undefined,
       );
       const row = await database.write(async (trx) => {
-        const stored =
+        const current =
           patch.config === undefined
             ? undefined
             : await trx
                 .selectFrom(table)
-                .select('config')
+                .select(['kind', 'config'])
                 .where('tenant_id', '=', tenantId)
                 .where('id', '=', id)
                 .executeTakeFirst();
+        const stored =
+          current === undefined ? undefined : { ...current, config: parseObject(current.config) };
+        // Stored credentials are kept only while the calls still go where they went.
+        const keep =
+          stored !== undefined &&
+          patch.config !== undefined &&
+          sameDestination({ kind: patch.kind ?? stored.kind, config: patch.config }, stored);
         return trx
           .updateTable(table)
           .set((eb) => ({
@@ -109,11 +117,7 @@ export function registryStore(database: Database, table: CalleeKind, secrets: Se
             ...(patch.config === undefined
               ? {}
               : {
-                  config: sealed(
-                    id,
-                    patch.config,
-                    stored === undefined ? undefined : parseObject(stored.config),
-                  ),
+                  config: sealed(id, patch.config, keep ? stored?.config : undefined),
                 }),
             ...(patch.input_schema === undefined
               ? {}

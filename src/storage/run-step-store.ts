@@ -137,6 +137,8 @@ export async function endStep(
       await trx
         .insertInto('findings')
         .values([...end.findings])
+        // A later attempt reports a step's findings again under the same ids: kept once.
+        .onConflict((oc) => oc.doNothing())
         .execute();
     await setStep(trx, holder, stepId, end.update);
     return end.run === undefined || (await endRun(trx, holder, end.run));
@@ -187,6 +189,7 @@ export async function addFindings(
     await trx
       .insertInto('findings')
       .values([...findings])
+      .onConflict((oc) => oc.doNothing())
       .execute();
   });
 }

@@ -57,7 +57,10 @@ export class Worker {
   /** Starts looking for work, now, whenever runs are queued anywhere, and at each poll. */
   async start(): Promise<void> {
     this.stopped = false;
-    this.stopListening = await this.options.database.onRunsQueued(() => this.wake());
+    const stopListening = await this.options.database.onRunsQueued(() => this.wake());
+    // Stopped while the subscription was being made: it is not kept.
+    if (this.stopped) return stopListening();
+    this.stopListening = stopListening;
     return this.poll();
   }
 

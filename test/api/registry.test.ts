@@ -176,6 +176,27 @@ describeEachDatabase('the registry API', (fresh) => {
       .executeTakeFirstOrThrow();
     const rotatedValue = JSON.parse(after.config).headers['x-api-key'] as string;
     expect(api.secrets.open(rotatedValue, context)).toBe('sk-live-456');
+
+    // A credential never follows a new URL unless it is sent again: a member cannot point the
+    // agent at a server of their own and have the worker hand it the stored key.
+    const moved = await api.alice.request('PATCH', `/api/v1/agents/${id}`, {
+      config: { url: 'https://collector.example/run', headers: { 'x-api-key': '[redacted]' } },
+    });
+    expect(moved.statusCode).toBe(400);
+    expect(moved.json()).toMatchObject({
+      code: 'invalid_value',
+      errors: [{ field: '/config/headers/x-api-key', code: 'invalid_value' }],
+    });
+    const unknownHeader = await api.alice.request('PATCH', `/api/v1/agents/${id}`, {
+      config: { url: 'https://agents.example/run', headers: { 'X-Other': '[redacted]' } },
+    });
+    expect(unknownHeader.statusCode).toBe(400);
+    const unchanged = await db.database.db
+      .selectFrom('agents')
+      .select('config')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(unchanged.config)).toEqual(JSON.parse(after.config));
   });
 
   it('refuses a journey whose agent is not in its project with 400 not_in_project', async () => {

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { parseInstant } from '../../src/core/instant.ts';
 import { runSchedulerPass } from '../../src/engine/scheduler-pass.ts';
 import type { Database } from '../../src/storage/database.ts';
+import { addFindings, ensureSteps } from '../../src/storage/run-step-store.ts';
 import { claimRuns, recoverExpiredLeases } from '../../src/storage/run-store.ts';
 import { httpJourneyAgent } from '../../src/worker/executors/builtin/http-journey.ts';
 import { parseAllowList } from '../../src/worker/net/address-policy.ts';
@@ -141,6 +142,52 @@ describeEachDatabase('running a journey', (fresh) => {
       .select(['status', 'attempt'])
       .executeTakeFirstOrThrow();
     expect(run).toEqual({ status: 'completed', attempt: 2 });
+  });
+
+  it('keeps each finding once when a later attempt runs a step again', async () => {
+    current = await fresh();
+    const { database } = current;
+    const first = await queuedJourneyRun(database);
+    // The first attempt got as far as writing its step's finding, then its worker died.
+    const journey = await database.db
+      .selectFrom('journeys')
+      .select(['id', 'name', 'agent_id'])
+      .executeTakeFirstOrThrow();
+    const holder = { runId: first.id, fence: first.fence };
+    const stepId = `${first.id}:0`;
+    await ensureSteps(database, holder, [
+      {
+        id: stepId,
+        run_id: first.id,
+        position: 0,
+        step_key: journey.id,
+        name: journey.name,
+        callee_kind: 'agent',
+        callee_id: journey.agent_id,
+        status: 'queued',
+      },
+    ]);
+    await addFindings(database, holder, [
+      {
+        id: `${stepId}:0`,
+        run_id: first.id,
+        step_id: stepId,
+        severity: 'critical',
+        title: 'pay: expected HTTP 200, got 500',
+        detail: null,
+        created_at: T,
+      },
+    ]);
+    await recoverExpiredLeases(database, Date.now() + 2 * LEASE);
+    const [second] = await claimRuns(database, {
+      workerId: 'w2',
+      now: Date.now(),
+      leaseMs: LEASE,
+      limit: 1,
+    });
+    expect(await executeRun(runner(database, ['127.0.0.1']), second!)).toBe('completed');
+    const findings = await database.db.selectFrom('findings').select(['id', 'title']).execute();
+    expect(findings).toEqual([{ id: `${stepId}:0`, title: 'pay: expected HTTP 200, got 500' }]);
   });
 
   it('fails the run with schema_mismatch when its journey was deleted after the tick', async () => {

@@ -10,7 +10,7 @@ import {
   ToolCreate,
   ToolUpdate,
 } from '../../contract/registry.ts';
-import { checkCalleeConfig } from '../../core/callee-config.ts';
+import { checkCalleeConfig, redactedHeaderProblems } from '../../core/callee-config.ts';
 import { issue } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { principalOf } from '../authentication.ts';
@@ -129,7 +129,11 @@ export const registryRoutes =
           // A new kind or configuration is checked against the other half as stored.
           const current = await store.get(tenantId, request.params.id);
           if (current === undefined) throw notFound(noun);
-          const problems = checkCalleeConfig(role, kind ?? current.kind, config ?? current.config);
+          const next = { kind: kind ?? current.kind, config: config ?? current.config };
+          const problems = [
+            ...checkCalleeConfig(role, next.kind, next.config),
+            ...redactedHeaderProblems(next, current),
+          ];
           if (problems.length > 0) throw invalid(problems);
         }
         const updated = await store.update(tenantId, request.params.id, request.body, deps.now());

@@ -61,7 +61,7 @@ export function openPostgres({
     db,
     dialect: 'postgres',
     claimable: (query) => query.forUpdate().skipLocked(),
-    exclusiveLock: (query) => query.forUpdate(),
+    exclusiveLock: (query) => query.forNoKeyUpdate(),
     sharedLock: (query) => query.forShare(),
     write: (work) => db.transaction().execute(work),
     runsQueued: (executor) => notifyRunsQueued(executor, channel),

@@ -38,7 +38,8 @@ export async function listenForRunsQueued(options: ListenOptions): Promise<() =>
   let stopped = false;
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: url });
+    // Keepalive: a connection that silently went half-open is noticed and replaced.
+    const next = new pg.Client({ connectionString: url, keepAlive: true });
     next.on('notification', (message) => {
       if (message.channel === channel) listener();
     });
@@ -48,8 +49,18 @@ export async function listenForRunsQueued(options: ListenOptions): Promise<() =>
       lost(next);
     });
     next.on('end', () => lost(next));
-    await next.connect();
-    await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+    try {
+      await next.connect();
+      await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      await next.end().catch(() => undefined);
+      throw error;
+    }
+    // Stopped while this connection was being made: it is not kept.
+    if (stopped) {
+      await next.end().catch(() => undefined);
+      return;
+    }
     client = next;
     retryMs = RETRY_FIRST_MS;
   };
