@@ -123,7 +123,8 @@ describeEachDatabase('worker loop', (fresh) => {
   });
 });
 
-describeEachDatabase('waking idle workers', (fresh) => {
+/** Each test's database and what it opened, closed in reverse order after the test. */
+function perTest(fresh: () => Promise<TestDatabase>) {
   let current: TestDatabase | undefined;
   const closers: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -131,18 +132,31 @@ describeEachDatabase('waking idle workers', (fresh) => {
     await current?.dispose();
     current = undefined;
   });
+  return {
+    async open(): Promise<TestDatabase> {
+      current = await fresh();
+      return current;
+    },
+    later(close: () => Promise<void>): void {
+      closers.push(close);
+    },
+  };
+}
+
+describeEachDatabase('waking idle workers', (fresh) => {
+  const scope = perTest(fresh);
 
   it('takes runs queued by a scheduler elsewhere at once, not at its next poll', async () => {
-    current = await fresh();
+    const current = await scope.open();
     const { database } = current;
     // On PostgreSQL the scheduler is another replica; SQLite's scheduler shares the process.
     const elsewhere = database.dialect === 'postgres' ? current.reopen() : database;
-    if (elsewhere !== database) closers.push(() => elsewhere.close());
+    if (elsewhere !== database) scope.later(() => elsewhere.close());
     const { executor, called } = counting(3);
     // Its next poll is an hour away: only the notification can bring it to these runs.
     const w = worker(database, executor, 4);
     await w.start();
-    closers.push(() => w.stop(0));
+    scope.later(() => w.stop(0));
     await queuedRuns(elsewhere, 3);
     await called;
     await w.drain();
@@ -152,23 +166,17 @@ describeEachDatabase('waking idle workers', (fresh) => {
 });
 
 describePostgres('waking idle workers after a lost connection', (fresh) => {
-  let current: TestDatabase | undefined;
-  const closers: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close();
-    await current?.dispose();
-    current = undefined;
-  });
+  const scope = perTest(fresh);
 
   it('listens again once the server dropped its connection, and looks for work then', async () => {
-    current = await fresh();
+    const current = await scope.open();
     const { database, spec } = current;
     const elsewhere = current.reopen();
-    closers.push(() => elsewhere.close());
+    scope.later(() => elsewhere.close());
     const { executor, called } = counting(2);
     const w = worker(database, executor, 4);
     await w.start();
-    closers.push(() => w.stop(0));
+    scope.later(() => w.stop(0));
     // The server ends the listening connection (a restart, a failover, an idle reaper).
     const admin = new pg.Client({ connectionString: POSTGRES_URL });
     await admin.connect();
