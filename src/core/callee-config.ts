@@ -94,6 +94,8 @@ export function redactCalleeConfig(
 export interface SecretSeal {
   seal(plaintext: string, context: string): string;
   open(sealed: string, context: string): string;
+  /** Whether a stored value has the sealed form (an older version stored values in clear). */
+  isSealed(value: string): boolean;
 }
 
 /** Where a header value of an agent or tool is sealed to: its table, its id, the header's name. */

@@ -176,10 +176,7 @@ export type RegistryStore = ReturnType<typeof registryStore>;
  * Seals the header values of agents and tools still stored in clear (written before they were
  * sealed); run at start. Returns how many agents and tools it changed.
  */
-export async function sealClearHeaders(
-  database: Database,
-  secrets: SecretSeal & { isSealed(value: string): boolean },
-): Promise<number> {
+export async function sealClearHeaders(database: Database, secrets: SecretSeal): Promise<number> {
   let changed = 0;
   for (const table of ['agents', 'tools'] as const) {
     await database.write(async (trx) => {

@@ -24,7 +24,7 @@ export interface RunnerDeps {
    * Opens agents' sealed header values (SPEC section 7). Without it, an agent that carries
    * credentials fails its step with `agent_error` rather than calling without them.
    */
-  readonly secrets?: Pick<SecretSeal, 'open'>;
+  readonly secrets?: Pick<SecretSeal, 'open' | 'isSealed'>;
   /** Waits between retries; tests pass one that does not wait. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -159,6 +159,9 @@ function withCredentials(
         'agent_error',
         'This worker holds no key to open the agent’s credentials.',
       );
+    // Kept in clear by an older version (a rolling upgrade): used as it is until the next
+    // start of `rota serve` seals it.
+    if (!deps.secrets.isSealed(sealed)) return sealed;
     try {
       return deps.secrets.open(sealed, headerSealContext('agents', agentId, name));
     } catch (error) {

@@ -30,7 +30,7 @@ export interface WorkerOptions {
   /** Arms a timer (the engine's Clock fits): the next look for work when idle. */
   readonly timer: (delayMs: number, fire: () => void) => WorkerTimer;
   /** Opens the sealed header values of agents (ROTA_SECRET_KEY's box). */
-  readonly secrets?: Pick<SecretSeal, 'open'>;
+  readonly secrets?: Pick<SecretSeal, 'open' | 'isSealed'>;
   readonly leaseMs?: number;
   readonly heartbeatMs?: number;
   readonly pollMs?: number;

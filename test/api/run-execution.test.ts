@@ -84,6 +84,22 @@ describeEachDatabase('a run over the API, executed by the worker', (fresh) => {
       code: 'agent_error',
       message: 'This worker holds no key to open the agent’s credentials.',
     });
+
+    // A value an older version kept in clear (mid-upgrade, before the next start seals it) is
+    // used as it is.
+    await db.database.db
+      .updateTable('agents')
+      .set({
+        config: JSON.stringify({
+          url: 'https://agents.example/run',
+          headers: { 'X-Api-Key': 'sk-legacy' },
+        }),
+      })
+      .where('id', '=', agent.id)
+      .execute();
+    const legacy = await startAndClaim({ type: 'journey', id: journey.id });
+    expect(await executeRun(deps, legacy.claimed)).toBe('completed');
+    expect(seen).toEqual([{ 'X-Api-Key': 'sk-live-123' }, { 'X-Api-Key': 'sk-legacy' }]);
   });
 
   it('shows every step the worker ran, with its input, output, log lines and findings', async () => {
