@@ -7,6 +7,7 @@ import { parseInstant } from '../../src/core/instant.ts';
 import { runSchedulerPass } from '../../src/engine/scheduler-pass.ts';
 import type { Database } from '../../src/storage/database.ts';
 import type { Executor } from '../../src/worker/executor.ts';
+import { openPostgres } from '../../src/storage/postgres/postgres-database.ts';
 import { Worker } from '../../src/worker/worker.ts';
 import {
   describeEachDatabase,
@@ -170,9 +171,16 @@ describePostgres('waking idle workers after a lost connection', (fresh) => {
 
   it('listens again once the server dropped its connection, and looks for work then', async () => {
     const current = await scope.open();
-    const { database, spec } = current;
-    const elsewhere = current.reopen();
-    scope.later(() => elsewhere.close());
+    const { database: elsewhere, spec } = current;
+    if (!('schema' in spec)) throw new Error('a PostgreSQL test database has a schema');
+    // The worker's process listens again 2 s after a loss: time to queue runs meanwhile.
+    const database = openPostgres({
+      url: POSTGRES_URL,
+      schema: spec.schema,
+      maxConnections: 4,
+      listenRetryMs: 2_000,
+    });
+    scope.later(() => database.close());
     const { executor, called } = counting(2);
     const w = worker(database, executor, 4);
     await w.start();
@@ -180,16 +188,23 @@ describePostgres('waking idle workers after a lost connection', (fresh) => {
     // The server ends the listening connection (a restart, a failover, an idle reaper).
     const admin = new pg.Client({ connectionString: POSTGRES_URL });
     await admin.connect();
-    const channel = `rota_runs_queued.${'schema' in spec ? spec.schema : ''}`.slice(0, 63);
+    scope.later(() => admin.end());
+    const listening = [
+      `listen ${pg.escapeIdentifier(`rota_runs_queued.${spec.schema}`.slice(0, 63))}`,
+    ];
     const { rows } = await admin.query<{ terminated: boolean }>(
-      `select pg_terminate_backend(pid) as terminated from pg_stat_activity
-        where query = $1`,
-      [`listen ${pg.escapeIdentifier(channel)}`],
+      'select pg_terminate_backend(pid) as terminated from pg_stat_activity where query = $1',
+      listening,
     );
-    await admin.end();
     expect(rows).toEqual([{ terminated: true }]);
-    // Queued while nobody listened: the notification is lost, the reconnection makes up for it.
+    // Queued while nobody listens: that notification reaches no one…
     await queuedRuns(elsewhere, 2);
+    const { rows: listeners } = await admin.query<{ n: string }>(
+      'select count(*) as n from pg_stat_activity where query = $1',
+      listening,
+    );
+    expect(listeners).toEqual([{ n: '0' }]);
+    // …and the worker, listening again, looks for work once and finds the runs.
     await called;
     await w.drain();
     const statuses = await database.db.selectFrom('runs').select('status').execute();

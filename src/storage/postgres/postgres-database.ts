@@ -31,6 +31,8 @@ export interface PostgresOptions {
   /** Tables live in this (existing) schema; default `public`. */
   readonly schema?: string;
   readonly maxConnections?: number;
+  /** The first wait before the queued-runs listener listens again after a loss (default 0.5 s). */
+  readonly listenRetryMs?: number;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -39,6 +41,7 @@ export function openPostgres({
   url,
   schema,
   maxConnections = 10,
+  listenRetryMs,
   onIdleError = () => undefined,
 }: PostgresOptions): Database {
   if (schema !== undefined && !IDENTIFIER.test(schema)) {
@@ -66,7 +69,13 @@ export function openPostgres({
     write: (work) => db.transaction().execute(work),
     runsQueued: (executor) => notifyRunsQueued(executor, channel),
     onRunsQueued: (listener) =>
-      listenForRunsQueued({ url, channel, listener, onError: onIdleError }),
+      listenForRunsQueued({
+        url,
+        channel,
+        listener,
+        onError: onIdleError,
+        ...(listenRetryMs === undefined ? {} : { retryFirstMs: listenRetryMs }),
+      }),
     close: () => db.destroy(),
   };
 }

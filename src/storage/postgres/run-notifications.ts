@@ -27,14 +27,16 @@ export interface ListenOptions {
   readonly listener: () => void;
   /** A lost or refused listening connection (it is retried with backoff). */
   readonly onError: (error: Error) => void;
+  /** The first wait before listening again after a loss; it doubles up to 30 s. */
+  readonly retryFirstMs?: number;
 }
 
 /** Listens on a connection of its own until the returned function is called. */
 export async function listenForRunsQueued(options: ListenOptions): Promise<() => Promise<void>> {
-  const { url, channel, listener, onError } = options;
+  const { url, channel, listener, onError, retryFirstMs = RETRY_FIRST_MS } = options;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
-  let retryMs = RETRY_FIRST_MS;
+  let retryMs = retryFirstMs;
   let stopped = false;
 
   const connect = async (): Promise<void> => {
@@ -62,7 +64,7 @@ export async function listenForRunsQueued(options: ListenOptions): Promise<() =>
       return;
     }
     client = next;
-    retryMs = RETRY_FIRST_MS;
+    retryMs = retryFirstMs;
   };
 
   const lost = (which: pg.Client) => {
