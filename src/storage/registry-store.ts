@@ -4,7 +4,6 @@
 import type { Selectable } from 'kysely';
 import {
   headerSealContext,
-  openHeaders,
   sameDestination,
   sealHeaders,
   type SecretSeal,
@@ -187,22 +186,21 @@ export async function sealClearHeaders(database: Database, secrets: SecretSeal):
         .execute();
       for (const row of rows) {
         const config = parseObject(row.config);
-        let clear = false;
-        // Opening a clear value is the identity; noting it tells this row needs sealing.
-        const opened = openHeaders(config, (value) => {
-          if (!secrets.isSealed(value)) clear = true;
-          return value;
-        });
-        if (!clear) continue;
-        const resealed = sealHeaders(opened, undefined, (value, name) =>
+        const headers = config.headers;
+        const values =
+          typeof headers === 'object' && headers !== null ? Object.values(headers) : [];
+        if (values.every((value) => typeof value === 'string' && secrets.isSealed(value))) continue;
+        const resealed = sealHeaders(config, undefined, (value, name) =>
           secrets.isSealed(value)
             ? value
             : secrets.seal(value, headerSealContext(table, row.id, name)),
         );
+        // Only over the configuration read: a change made meanwhile is sealed as it was written.
         await trx
           .updateTable(table)
           .set({ config: toJson(resealed) })
           .where('id', '=', row.id)
+          .where('config', '=', row.config)
           .execute();
         changed++;
       }
