@@ -1,6 +1,6 @@
 // Journeys, scoped by tenant. A journey names the agent that exercises it (same project).
 import type { Selectable } from 'kysely';
-import type { JourneyRecord, PageRequest } from '../core/resources.ts';
+import type { JourneyRecord } from '../core/resources.ts';
 import type { Database } from './database.ts';
 import { projectScoped } from './project-scoped.ts';
 import { parseObject, toJson } from './json-column.ts';
@@ -26,23 +26,8 @@ const fromRow = (row: Selectable<JourneyTable>): JourneyRecord => ({
 
 export function journeyStore(database: Database) {
   const { db } = database;
-  const scoped = projectScoped(db, 'journeys');
   return {
-    async list(
-      tenantId: string,
-      filter: { readonly projectId?: string | undefined },
-      page: PageRequest,
-    ): Promise<JourneyRecord[]> {
-      const rows = await scoped.page(tenantId, filter, page);
-      return rows.map(fromRow);
-    },
-
-    async get(tenantId: string, id: string): Promise<JourneyRecord | undefined> {
-      const row = await scoped.one(tenantId, id);
-      return row === undefined ? undefined : fromRow(row);
-    },
-
-    idsInProject: scoped.idsInProject,
+    ...projectScoped(db, 'journeys', (rows) => rows.map(fromRow)),
 
     async create(tenantId: string, journey: JourneyRecord): Promise<void> {
       await db

@@ -1,30 +1,26 @@
-// What every project-scoped resource store asks alike: one of the tenant's rows by id, a page of
-// them (optionally of one project) in id order, and which of some ids belong to a project. Always by tenant, so
-// another tenant's row is simply not found.
+// What every project-scoped resource store reads alike: one of the tenant's rows by id, a page of
+// them (optionally of one project) in id order, and which of some ids belong to a project. Always
+// by tenant, so another tenant's row is simply not found. Each store says how its rows become
+// records (`toRecords`, given every row of a read at once so it can add what it joins in bulk).
 import type { Kysely, Selectable } from 'kysely';
 import type { PageRequest } from '../core/resources.ts';
 import type { Schema } from './schema.ts';
 
 export type ProjectScopedTable = 'agents' | 'tools' | 'journeys' | 'test_plans' | 'schedules';
 
-export function projectScoped<T extends ProjectScopedTable>(db: Kysely<Schema>, table: T) {
+export function projectScoped<T extends ProjectScopedTable, R>(
+  db: Kysely<Schema>,
+  table: T,
+  toRecords: (rows: Selectable<Schema[T]>[]) => R[] | Promise<R[]>,
+) {
   // The tables share these columns; Kysely types a query on one table at a time.
   const from = () => db.selectFrom(table as 'journeys');
   return {
-    one: async (tenantId: string, id: string): Promise<Selectable<Schema[T]> | undefined> => {
-      const row = await from()
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row as unknown as Selectable<Schema[T]> | undefined;
-    },
-
-    page: async (
+    list: async (
       tenantId: string,
       filter: { readonly projectId?: string | undefined },
       page: PageRequest,
-    ): Promise<Selectable<Schema[T]>[]> => {
+    ): Promise<R[]> => {
       const rows = await from()
         .selectAll()
         .where('tenant_id', '=', tenantId)
@@ -35,7 +31,17 @@ export function projectScoped<T extends ProjectScopedTable>(db: Kysely<Schema>, 
         .orderBy('id')
         .limit(page.limit)
         .execute();
-      return rows as unknown as Selectable<Schema[T]>[];
+      return toRecords(rows as unknown as Selectable<Schema[T]>[]);
+    },
+
+    get: async (tenantId: string, id: string): Promise<R | undefined> => {
+      const row = await from()
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (row === undefined) return undefined;
+      return (await toRecords([row as unknown as Selectable<Schema[T]>]))[0];
     },
 
     /** Which of `ids` are rows of the project. */

@@ -8,7 +8,7 @@ import {
   sealHeaders,
   type SecretSeal,
 } from '../core/callee-config.ts';
-import type { CalleeKind, CalleeRecord, PageRequest } from '../core/resources.ts';
+import type { CalleeKind, CalleeRecord } from '../core/resources.ts';
 import type { Database } from './database.ts';
 import { projectScoped } from './project-scoped.ts';
 import { parseNullableObject, parseObject, toJson, toNullableJson } from './json-column.ts';
@@ -39,7 +39,6 @@ const fromRow = (row: Selectable<CalleeTable>): CalleeRecord => ({
 
 export function registryStore(database: Database, table: CalleeKind, secrets: SecretSeal) {
   const { db } = database;
-  const scoped = projectScoped(db, table);
   /** `config` as stored: header values sealed, those sent as REDACTED kept from `stored`. */
   const sealed = (
     id: string,
@@ -52,21 +51,7 @@ export function registryStore(database: Database, table: CalleeKind, secrets: Se
       ),
     );
   return {
-    async list(
-      tenantId: string,
-      filter: { readonly projectId?: string | undefined },
-      page: PageRequest,
-    ): Promise<CalleeRecord[]> {
-      const rows = await scoped.page(tenantId, filter, page);
-      return rows.map(fromRow);
-    },
-
-    async get(tenantId: string, id: string): Promise<CalleeRecord | undefined> {
-      const row = await scoped.one(tenantId, id);
-      return row === undefined ? undefined : fromRow(row);
-    },
-
-    idsInProject: scoped.idsInProject,
+    ...projectScoped(db, table, (rows) => rows.map(fromRow)),
 
     async create(tenantId: string, callee: CalleeRecord): Promise<void> {
       await db

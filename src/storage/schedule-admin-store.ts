@@ -6,7 +6,6 @@ import type { CatchUpPolicy } from '../core/catch-up.ts';
 import type { OverlapPolicy } from '../core/overlap-policy.ts';
 import type {
   DigestSettings,
-  PageRequest,
   ScheduleActivity,
   ScheduleItemRecord,
   ScheduleRecord,
@@ -88,21 +87,10 @@ const settingsToRow = (s: Partial<ScheduleSettings>) => ({
 
 export function scheduleAdminStore(database: Database) {
   const { db } = database;
-  const scoped = projectScoped(db, 'schedules');
+  const { list, get } = projectScoped(db, 'schedules', (rows) => rows.map(scheduleFromRow));
   return {
-    async list(
-      tenantId: string,
-      filter: { readonly projectId?: string | undefined },
-      page: PageRequest,
-    ): Promise<ScheduleRecord[]> {
-      const rows = await scoped.page(tenantId, filter, page);
-      return rows.map(scheduleFromRow);
-    },
-
-    async get(tenantId: string, id: string): Promise<ScheduleRecord | undefined> {
-      const row = await scoped.one(tenantId, id);
-      return row === undefined ? undefined : scheduleFromRow(row);
-    },
+    list,
+    get,
 
     async create(tenantId: string, schedule: ScheduleRecord): Promise<void> {
       await db

@@ -1,6 +1,6 @@
 // Test plans, scoped by tenant: a name and an ordered list of the project's journeys.
 import type { Kysely, Selectable } from 'kysely';
-import type { PageRequest, TestPlanRecord } from '../core/resources.ts';
+import type { TestPlanRecord } from '../core/resources.ts';
 import type { Database } from './database.ts';
 import { projectScoped } from './project-scoped.ts';
 import type { Schema, TestPlanTable } from './schema.ts';
@@ -48,23 +48,8 @@ async function writeJourneys(
 
 export function testPlanStore(database: Database) {
   const { db } = database;
-  const scoped = projectScoped(db, 'test_plans');
   return {
-    async list(
-      tenantId: string,
-      filter: { readonly projectId?: string | undefined },
-      page: PageRequest,
-    ): Promise<TestPlanRecord[]> {
-      const rows = await scoped.page(tenantId, filter, page);
-      return withJourneys(db, rows);
-    },
-
-    async get(tenantId: string, id: string): Promise<TestPlanRecord | undefined> {
-      const row = await scoped.one(tenantId, id);
-      return row === undefined ? undefined : (await withJourneys(db, [row]))[0];
-    },
-
-    idsInProject: scoped.idsInProject,
+    ...projectScoped(db, 'test_plans', (rows) => withJourneys(db, rows)),
 
     async create(tenantId: string, plan: TestPlanRecord): Promise<void> {
       await database.write(async (trx) => {
