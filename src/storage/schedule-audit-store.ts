@@ -1,7 +1,7 @@
 // A schedule's audit trail as the API reads it (SPEC section 3): its ticks, with every
 // candidate's decision and the runs they started, and its missed fire-time records, in one list
 // newest first by the time each covers (ADR 18). Every query is scoped by tenant.
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type {
   AuditEntryRecord,
   AuditPageRequest,
@@ -43,6 +43,13 @@ const tickHeader = (row: TickRow): TickEntryRecord => ({
   items: [],
   runs: [],
 });
+
+/** Rows past a newest-first cursor: older than its time, or as old with a lower id. */
+const olderThan = (
+  time: 'fire_time' | 'to_time',
+  cursor: { readonly at: number; readonly id: string },
+) =>
+  sql<boolean>`(${sql.ref(time)} < ${cursor.at} or (${sql.ref(time)} = ${cursor.at} and ${sql.ref('id')} < ${cursor.id}))`;
 
 export function scheduleAuditStore(database: Database) {
   const { db } = database;
@@ -123,14 +130,7 @@ export function scheduleAuditStore(database: Database) {
         .selectAll()
         .where('tenant_id', '=', tenantId)
         .where('schedule_id', '=', scheduleId)
-        .$if(after !== undefined, (q) =>
-          q.where((eb) =>
-            eb.or([
-              eb('fire_time', '<', after!.at),
-              eb.and([eb('fire_time', '=', after!.at), eb('id', '<', after!.id)]),
-            ]),
-          ),
-        )
+        .$if(after !== undefined, (q) => q.where(olderThan('fire_time', after!)))
         .orderBy('fire_time', 'desc')
         .orderBy('id', 'desc')
         .limit(limit)
@@ -140,14 +140,7 @@ export function scheduleAuditStore(database: Database) {
         .selectAll()
         .where('tenant_id', '=', tenantId)
         .where('schedule_id', '=', scheduleId)
-        .$if(after !== undefined, (q) =>
-          q.where((eb) =>
-            eb.or([
-              eb('to_time', '<', after!.at),
-              eb.and([eb('to_time', '=', after!.at), eb('id', '<', after!.id)]),
-            ]),
-          ),
-        )
+        .$if(after !== undefined, (q) => q.where(olderThan('to_time', after!)))
         .orderBy('to_time', 'desc')
         .orderBy('id', 'desc')
         .limit(limit)
