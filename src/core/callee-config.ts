@@ -77,13 +77,7 @@ export const REDACTED = '[redacted]';
 export function redactCalleeConfig(
   config: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
-  const headers = config.headers;
-  if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
-    return { ...config };
-  return {
-    ...config,
-    headers: Object.fromEntries(Object.keys(headers).map((name) => [name, REDACTED])),
-  };
+  return mapHeaders(config, () => REDACTED);
 }
 
 /**
@@ -102,8 +96,25 @@ export interface SecretSeal {
 export const headerSealContext = (table: 'agents' | 'tools', id: string, name: string): string =>
   `${table}/${id}/headers/${name.toLowerCase()}`;
 
-const headersOf = (config: Readonly<Record<string, unknown>>): Record<string, unknown> | null =>
-  isObject(config.headers) ? config.headers : null;
+/** A configuration's headers by name; null when it has no headers object. */
+export const headersOf = (
+  config: Readonly<Record<string, unknown>>,
+): Record<string, unknown> | null => (isObject(config.headers) ? config.headers : null);
+
+/** The configuration with each header value replaced by `f(value, name)`. */
+function mapHeaders(
+  config: Readonly<Record<string, unknown>>,
+  f: (value: unknown, name: string) => string,
+): Record<string, unknown> {
+  const headers = headersOf(config);
+  if (headers === null) return { ...config };
+  return {
+    ...config,
+    headers: Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name, f(value, name)]),
+    ),
+  };
+}
 
 /**
  * The configuration as it is stored: every header value sealed. A value sent as REDACTED (a
@@ -115,24 +126,18 @@ export function sealHeaders(
   stored: Readonly<Record<string, unknown>> | undefined,
   seal: (value: string, name: string) => string,
 ): Record<string, unknown> {
-  const headers = headersOf(config);
-  if (headers === null) return { ...config };
   const kept = new Map(
     Object.entries((stored === undefined ? null : headersOf(stored)) ?? {}).map(([name, value]) => [
       name.toLowerCase(),
       value,
     ]),
   );
-  return {
-    ...config,
-    headers: Object.fromEntries(
-      Object.entries(headers).map(([name, value]) => {
-        const previous = kept.get(name.toLowerCase());
-        if (value === REDACTED && typeof previous === 'string') return [name, previous];
-        return [name, seal(String(value), name)];
-      }),
-    ),
-  };
+  return mapHeaders(config, (value, name) => {
+    const previous = kept.get(name.toLowerCase());
+    return value === REDACTED && typeof previous === 'string'
+      ? previous
+      : seal(String(value), name);
+  });
 }
 
 /** The configuration a call is made with: every stored header value opened. */
@@ -140,14 +145,7 @@ export function openHeaders(
   config: Readonly<Record<string, unknown>>,
   open: (sealed: string, name: string) => string,
 ): Record<string, unknown> {
-  const headers = headersOf(config);
-  if (headers === null) return { ...config };
-  return {
-    ...config,
-    headers: Object.fromEntries(
-      Object.entries(headers).map(([name, value]) => [name, open(String(value), name)]),
-    ),
-  };
+  return mapHeaders(config, (value, name) => open(String(value), name));
 }
 
 interface Callee {

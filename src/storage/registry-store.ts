@@ -4,6 +4,7 @@
 import type { Selectable } from 'kysely';
 import {
   headerSealContext,
+  headersOf,
   sameDestination,
   sealHeaders,
   type SecretSeal,
@@ -171,9 +172,7 @@ export async function sealClearHeaders(database: Database, secrets: SecretSeal):
         .execute();
       for (const row of rows) {
         const config = parseObject(row.config);
-        const headers = config.headers;
-        const values =
-          typeof headers === 'object' && headers !== null ? Object.values(headers) : [];
+        const values = Object.values(headersOf(config) ?? {});
         if (values.every((value) => typeof value === 'string' && secrets.isSealed(value))) continue;
         const resealed = sealHeaders(config, undefined, (value, name) =>
           secrets.isSealed(value)
