@@ -66,10 +66,7 @@ export class Worker {
 
   /** Looks for work now (a tick was just written, or a slot freed up). */
   poll(): Promise<void> {
-    this.polling = this.polling
-      .then(() => this.claimAndRun())
-      .catch((error: unknown) => this.options.onError?.(error));
-    return this.polling;
+    return this.lookAfterCurrent();
   }
 
   /**
@@ -79,12 +76,18 @@ export class Worker {
   wake(): void {
     if (this.stopped || this.wakeQueued) return;
     this.wakeQueued = true;
+    void this.lookAfterCurrent(() => (this.wakeQueued = false));
+  }
+
+  /** Looks for work once the look in progress is done; `starting` runs as the look begins. */
+  private lookAfterCurrent(starting?: () => void): Promise<void> {
     this.polling = this.polling
       .then(() => {
-        this.wakeQueued = false;
+        starting?.();
         return this.claimAndRun();
       })
       .catch((error: unknown) => this.options.onError?.(error));
+    return this.polling;
   }
 
   /** Resolves when every run in flight now has ended (for tests and shutdown). */
