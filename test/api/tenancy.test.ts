@@ -25,14 +25,15 @@ describeEachDatabase('tenancy in the API', (fresh) => {
     await db.dispose();
   });
 
-  it('answers 404 for another tenant’s id on every route, and changes nothing', async () => {
+  /** Tenant A's project with a tool, and a schedule with one item. */
+  async function aliceResources() {
     const shop = await seedProject(api.alice);
     const tool = (
       await api.alice.request('POST', '/api/v1/tools', {
         project_id: shop.project.id,
         name: 't',
-        kind: 'http',
-        config: { url: 'https://tools.example/' },
+        kind: 'builtin',
+        config: { builtin: 'transform' },
       })
     ).json();
     const schedule = (
@@ -46,6 +47,11 @@ describeEachDatabase('tenancy in the API', (fresh) => {
         journey_id: shop.browse.id,
       })
     ).json();
+    return { shop, tool, schedule, item };
+  }
+
+  it('answers 404 for another tenant’s id on every route, and changes nothing', async () => {
+    const { shop, tool, schedule, item } = await aliceResources();
     const resources: [string, string, object][] = [
       ['projects', shop.project.id, { name: 'x' }],
       ['agents', shop.agent.id, { name: 'x' }],
@@ -77,26 +83,7 @@ describeEachDatabase('tenancy in the API', (fresh) => {
   });
 
   it('guards every route of the OpenAPI document: 401 without a token, 403 for a member on admin routes, 404 for another tenant’s ids', async () => {
-    const shop = await seedProject(api.alice);
-    const tool = (
-      await api.alice.request('POST', '/api/v1/tools', {
-        project_id: shop.project.id,
-        name: 't',
-        kind: 'builtin',
-        config: { builtin: 'transform' },
-      })
-    ).json();
-    const schedule = (
-      await api.alice.request('POST', '/api/v1/schedules', {
-        project_id: shop.project.id,
-        name: 's',
-      })
-    ).json();
-    const item = (
-      await api.alice.request('POST', `/api/v1/schedules/${schedule.id}/items`, {
-        journey_id: shop.browse.id,
-      })
-    ).json();
+    const { shop, tool, schedule, item } = await aliceResources();
     const mailed = await seedDigests(api, api.alice, shop.project.id);
     const client = (await api.admin.request('POST', '/api/v1/clients', { name: 'ci' })).json();
     const run = (
