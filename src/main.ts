@@ -22,6 +22,7 @@ import { Scheduler, type RoundReport } from './engine/scheduler.ts';
 import { holderName, isHolderAlive } from './engine/holder.ts';
 import { syncedClock } from './engine/synced-clock.ts';
 import type { ApiDeps } from './http/api-deps.ts';
+import { bearerCredential } from './http/principal.ts';
 import { buildApp, type Readiness } from './http/app.ts';
 import { rateLimits } from './http/rate-limit.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
@@ -189,10 +190,12 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
             api: {
               mail,
               ...apiServices(database, { now, newId }, tokens.box),
-              authenticate: async (header) => {
-                const verified = await tokens.service.authenticate(header);
-                return verified.ok ? verified.principal : verified.wwwAuthenticate;
-              },
+              credentials: [
+                bearerCredential(async (header) => {
+                  const verified = await tokens.service.authenticate(header);
+                  return verified.ok ? verified.principal : verified.wwwAuthenticate;
+                }),
+              ],
               onSchedulesChanged: () => scheduler?.wake(),
               rateLimits: rateLimits(config.rateLimitPerClient, config.rateLimitPerTenant),
             },

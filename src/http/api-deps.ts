@@ -1,8 +1,8 @@
-// What the REST API is built from: stores, engine and mail actions, the authenticator, the clock and id
+// What the REST API is built from: stores, engine and mail actions, the credentials, the clock and id
 // source, and an optional hook that tells the scheduler its schedules changed. main.ts supplies
 // all of them.
 import type { ApiStores, EnginePort, MailPort } from './ports.ts';
-import type { Authenticator } from './principal.ts';
+import type { CredentialKind } from './principal.ts';
 import type { RateLimits } from './rate-limit.ts';
 
 export interface ApiDeps {
@@ -11,7 +11,8 @@ export interface ApiDeps {
   readonly engine: EnginePort;
   /** Force-send, the outbox and the mail status (main.ts wires mail/mail-service.ts). */
   readonly mail: MailPort;
-  readonly authenticate: Authenticator;
+  /** The kinds of credential a request may carry, tried in order (a bearer token, a session). */
+  readonly credentials: readonly CredentialKind[];
   readonly now: () => number;
   /** New UUIDs (time-ordered, so lists page in creation order). */
   readonly newId: () => string;

@@ -38,7 +38,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       await registerOpenApi(api);
       await api.register(
         async (v1) => {
-          registerAuthentication(v1, deps.authenticate);
+          registerAuthentication(v1, deps.credentials);
           registerRateLimits(v1, limiter);
           registerIdempotency(v1, deps.stores.idempotency, deps.now);
           await v1.register(projectRoutes, deps);
@@ -69,7 +69,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       ai.setSerializerCompiler(serializerCompiler);
       registerJsonBody(ai);
       registerErrorHandler(ai, deps.stores);
-      registerAuthentication(ai, deps.authenticate);
+      registerAuthentication(ai, deps.credentials);
       registerRateLimits(ai, limiter);
       await ai.register(oauthAppRoutes, deps);
     },

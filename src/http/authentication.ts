@@ -1,9 +1,9 @@
-// Every /api/v1 request carries a bearer credential; the Authenticator handed in turns it into a
-// Principal or refuses it with the challenge to send (401 + WWW-Authenticate, RFC 6750). Routes
-// read the tenant from the principal only.
+// Every /api/v1 request carries a credential of one of the kinds handed in (a bearer token, a
+// session); the first kind the request presents decides: a Principal, or a refusal (401 with
+// WWW-Authenticate, RFC 6750; 403). Routes read the tenant from the principal only.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasScope, type Scope } from '../core/principal.ts';
-import type { Authenticator, Principal } from './principal.ts';
+import { isRefusal, type CredentialKind, type Principal } from './principal.ts';
 import { ApiError } from './problem.ts';
 
 declare module 'fastify' {
@@ -12,17 +12,36 @@ declare module 'fastify' {
   }
 }
 
-export function registerAuthentication(app: FastifyInstance, authenticate: Authenticator): void {
+export function registerAuthentication(
+  app: FastifyInstance,
+  credentials: readonly CredentialKind[],
+): void {
+  // A request that presented nothing is told every kind it could have sent.
+  const challenge = credentials.flatMap((kind) => kind.challenge ?? []).join(', ') || 'Bearer';
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
-    const principal = await authenticate(request.headers.authorization);
-    if (typeof principal === 'string') throw unauthenticated(principal);
+    const principal = await authenticate(request, credentials);
+    if (principal === undefined) throw unauthenticated(challenge);
+    if (isRefusal(principal)) {
+      const { status, code, detail, challenge: refusedWith } = principal.refused;
+      throw new ApiError(status, code, detail, {
+        ...(refusedWith === undefined ? {} : { headers: { 'www-authenticate': refusedWith } }),
+      });
+    }
     // A token narrowed to fewer scopes than its role allows does only what they cover: reading
     // needs `read`, every change `write` (admin routes also `admin`, in requireAdmin).
     const needed: Scope = request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write';
     if (!hasScope(principal, needed)) throw insufficientScope(needed);
     request.principal = principal;
   });
+}
+
+async function authenticate(request: FastifyRequest, credentials: readonly CredentialKind[]) {
+  for (const kind of credentials) {
+    const verdict = await kind.verify(request);
+    if (verdict !== undefined) return verdict;
+  }
+  return undefined;
 }
 
 const insufficientScope = (scope: Scope): ApiError =>

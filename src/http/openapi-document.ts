@@ -19,7 +19,7 @@ export async function openApiDocument(): Promise<string> {
     stores: unused,
     engine: { trigger: never },
     mail: { forceDigest: never, listOutbox: never, readOutboxEntry: never, mailStatus: never },
-    authenticate: () => Promise.resolve('Bearer'),
+    credentials: [],
     now: () => 0,
     newId: () => '00000000-0000-7000-8000-000000000000',
   });

@@ -5,7 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { ROLE_SCOPES } from '../../src/core/principal.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
-import type { Principal } from '../../src/http/principal.ts';
+import { bearerCredential, type Principal } from '../../src/http/principal.ts';
 import type { RateLimits } from '../../src/http/rate-limit.ts';
 import { DigestMailer } from '../../src/mail/digest-mailer.ts';
 import type { DigestTransport } from '../../src/mail/digest-transport.ts';
@@ -94,7 +94,7 @@ export async function apiHarness(
     now: () => now,
     api: {
       ...apiServices(database, { now: () => now, newId: () => uuidv7(now) }, secrets),
-      authenticate: tokens.authenticate,
+      credentials: [bearerCredential(tokens.authenticate)],
       onSchedulesChanged: () => void wakes++,
       mail: createMailService({ ...mail, newId: () => uuidv7(now) }),
       ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { buildApp } from '../../src/http/app.ts';
+import { bearerCredential } from '../../src/http/principal.ts';
 import { createMailService } from '../../src/mail/mail-service.ts';
 import { outboxTransport } from '../../src/mail/outbox-transport.ts';
 import { apiServices } from '../../src/main.ts';
@@ -155,7 +156,7 @@ describe('an unreachable database', () => {
       now: () => T0,
       api: {
         ...apiServices(database, { now: () => T0, newId: () => uuidv7(T0) }, testSecretBox()),
-        authenticate: tokens.authenticate,
+        credentials: [bearerCredential(tokens.authenticate)],
         newId: () => uuidv7(T0),
         mail: createMailService({
           database,

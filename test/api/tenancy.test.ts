@@ -9,6 +9,7 @@ import {
   requireAdmin,
 } from '../../src/http/authentication.ts';
 import { registerErrorHandler } from '../../src/http/error-handler.ts';
+import { bearerCredential } from '../../src/http/principal.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { apiHarness, seedDigests, seedProject, type ApiHarness } from './api-harness.ts';
 import { testTokens } from './test-authenticator.ts';
@@ -192,7 +193,7 @@ describe('the admin guard', () => {
     const tokens = testTokens();
     const app = Fastify({ logger: false });
     registerErrorHandler(app, { isUnavailable: () => false, isReferenceGone: () => false });
-    registerAuthentication(app, tokens.authenticate);
+    registerAuthentication(app, [bearerCredential(tokens.authenticate)]);
     app.get('/admin-only', (request) => ({ subject: requireAdmin(request).subject }));
     app.get('/anyone', (request) => ({ subject: principalOf(request).subject }));
     const token = (role: 'admin' | 'member') =>

@@ -1,10 +1,10 @@
 // A small, real authenticator for the API tests: HMAC-SHA256-signed test tokens made with
 // node:crypto. main.ts wires the jose-based verifier from src/auth instead; both fit the same port.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Authenticator, Principal } from '../../src/http/principal.ts';
+import type { BearerVerifier, Principal } from '../../src/http/principal.ts';
 
 export interface TestTokens {
-  readonly authenticate: Authenticator;
+  readonly authenticate: BearerVerifier;
   sign(principal: Principal): string;
 }
 
