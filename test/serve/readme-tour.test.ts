@@ -1,7 +1,8 @@
 // The README's API tour (scripts/api-tour.sh) run for real against `rota serve`: every command in
-// it works as printed, from creating a client to reading the audit trail of the manual tick.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+// it works as printed, from creating a client to reading the audit trail of the manual tick, in a
+// shell whose `node` is the host's (20 here), with the port taken from ROTA_PORT.
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,8 +33,16 @@ it('runs the README tour: client, token, registration, project to schedule, trig
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('ROTA_')),
   );
-  const { stdout } = await promisify(execFile)('bash', ['scripts/api-tour.sh', server.url], {
-    env: { ...env, ...settings },
+  // The user's shell: the host's Node first, not the pinned one npm puts on PATH for this test.
+  const PATH = [
+    '/usr/bin',
+    ...(env.PATH ?? '').split(':').filter((p) => !p.includes('node_modules')),
+  ].join(':');
+  const hostNode = execFileSync('node', ['--version'], { env: { PATH }, encoding: 'utf8' });
+  expect(Number(/^v(\d+)/.exec(hostNode)?.[1])).toBeLessThan(24);
+  const port = new URL(server.url).port;
+  const { stdout } = await promisify(execFile)('bash', ['scripts/api-tour.sh'], {
+    env: { ...env, ...settings, ROTA_PORT: port, PATH },
   });
   const lines = stdout.trimEnd().split('\n');
   expect(lines[0]).toBe('register: {"success":true,"message":"OAuth app registered successfully"}');
@@ -49,4 +58,11 @@ it('runs the README tour: client, token, registration, project to schedule, trig
     items: [{ outcome: 'selected', rank: 1 }],
     runs: [{ status: 'queued' }],
   });
+});
+
+it('shows in the README exactly the tour lines the script runs', () => {
+  const script = readFileSync('scripts/api-tour.sh', 'utf8');
+  const tour = /# tour:begin[^\n]*\n([\s\S]*?)# tour:end/.exec(script)?.[1];
+  expect(tour).toMatch(/^url=/);
+  expect(readFileSync('README.md', 'utf8')).toContain(`\`\`\`sh\n${tour}\`\`\`\n`);
 });
