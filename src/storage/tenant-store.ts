@@ -1,5 +1,6 @@
 // Tenants. A fresh installation gets one, "default", so that a single team can use Rota
 // without creating anything first; the API issue adds the rest.
+import { DEFAULT_DAILY_AGENT_BUDGET } from '../core/tenant-day.ts';
 import type { Database } from './database.ts';
 
 export const DEFAULT_TENANT_NAME = 'default';
@@ -37,7 +38,7 @@ export async function ensureTenantNamed(
       id: candidate.id,
       name,
       timezone: 'UTC',
-      daily_agent_budget: null,
+      daily_agent_budget: DEFAULT_DAILY_AGENT_BUDGET,
       created_at: candidate.now,
       updated_at: candidate.now,
     })

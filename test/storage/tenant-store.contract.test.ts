@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { ensureDefaultTenant } from '../../src/storage/tenant-store.ts';
+import { ensureDefaultTenant, ensureTenantNamed } from '../../src/storage/tenant-store.ts';
 import { describeEachDatabase } from './databases.ts';
 
 describeEachDatabase('the default tenant', (fresh) => {
@@ -14,6 +14,21 @@ describeEachDatabase('the default tenant', (fresh) => {
       .select(['id', 'name', 'timezone'])
       .execute();
     expect(rows).toEqual([{ id: 't-1', name: 'default', timezone: 'UTC' }]);
+  });
+
+  it('starts every new tenant with the daily agent budget of 200 (SPEC section 3)', async () => {
+    const { database } = await fresh();
+    await ensureDefaultTenant(database, { id: 't-1', now: 1000 });
+    await ensureTenantNamed(database, 'acme', { id: 't-2', now: 1000 });
+    const rows = await database.db
+      .selectFrom('tenants')
+      .select(['name', 'daily_agent_budget'])
+      .orderBy('name')
+      .execute();
+    expect(rows).toEqual([
+      { name: 'acme', daily_agent_budget: 200 },
+      { name: 'default', daily_agent_budget: 200 },
+    ]);
   });
 
   it('is not created where a tenant already exists', async () => {
