@@ -7,6 +7,7 @@ import { withContent } from '../src/mail/digest-content.ts';
 import { migrateToLatest } from '../src/storage/migrate.ts';
 import { openSqlite } from '../src/storage/sqlite/sqlite-database.ts';
 import { EXAMPLE_FIRE_TIME, seedExampleTick } from '../test/fixtures/example-tick.ts';
+import { schedulerStore } from '../src/storage/scheduler-storage.ts';
 
 export const EXAMPLE_FILES = {
   html: 'docs/examples/digest.html',
@@ -24,7 +25,7 @@ export async function exampleDigest(): Promise<ComposedDigest> {
       newId,
     });
     const endedAt = EXAMPLE_FIRE_TIME + 5 * 60_000;
-    await endTicks(database, endedAt);
+    await endTicks(schedulerStore(database).ticks, endedAt);
     const queued = await database.db.selectFrom('digests').selectAll().executeTakeFirstOrThrow();
     const digest = await withContent(
       {

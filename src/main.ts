@@ -42,6 +42,7 @@ import { uuidv7 } from './storage/new-id.ts';
 import { openDatabase, sqliteFile } from './storage/open-database.ts';
 import { allowedOrigins } from './storage/outbound-origin-store.ts';
 import { sealClearHeaders } from './storage/registry-store.ts';
+import { schedulerStore } from './storage/scheduler-storage.ts';
 import { isDatabaseUnavailable } from './storage/database-unavailable.ts';
 import { backupSqlite } from './storage/sqlite/sqlite-backup.ts';
 import { ensureDefaultTenant, ensureTenantNamed } from './storage/tenant-store.ts';
@@ -240,7 +241,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
       });
       closers.push(() => mailer!.stop());
       scheduler = new Scheduler({
-        database,
+        store: schedulerStore(database),
         clock,
         newId,
         holder,
@@ -300,7 +301,7 @@ export function apiServices(
   const { newId } = clock;
   return {
     stores: { ...apiStores(database, secrets), clients: clientAdmin(database, clock) },
-    engine: manualTrigger({ database, newId }),
+    engine: manualTrigger({ store: schedulerStore(database).firing, newId }),
     newId,
   };
 }

@@ -9,6 +9,12 @@ export interface Database {
   readonly db: Kysely<Schema>;
   readonly dialect: Dialect;
   /**
+   * True when only one scheduler may run on the database (a SQLite file, ADR 12): it holds the
+   * "scheduler" lock and reads, plans and writes each batch in one transaction. PostgreSQL's
+   * replicas claim schedules instead.
+   */
+  readonly singleScheduler: boolean;
+  /**
    * Locks the selected rows for the enclosing write transaction, skipping rows another
    * transaction holds (PostgreSQL `FOR UPDATE SKIP LOCKED`); SQLite's single writer needs none.
    */

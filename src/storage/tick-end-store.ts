@@ -85,6 +85,19 @@ export async function openTicks(database: Database, limit: number): Promise<Open
   }));
 }
 
+/** The schedule's `pause_after_failures`; null when unset or the schedule is gone. */
+export async function pauseAfterFailures(
+  database: Database,
+  scheduleId: string,
+): Promise<number | null> {
+  const schedule = await database.db
+    .selectFrom('schedules')
+    .select('pause_after_failures')
+    .where('id', '=', scheduleId)
+    .executeTakeFirst();
+  return schedule?.pause_after_failures ?? null;
+}
+
 export interface TickEnd {
   readonly tickId: string;
   readonly scheduleId: string;

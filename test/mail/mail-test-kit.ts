@@ -10,6 +10,7 @@ import {
   seedExampleTick,
   type ExampleTickOptions,
 } from '../fixtures/example-tick.ts';
+import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
 
 export const PUBLIC_URL = 'https://rota.example.test';
 export const MAIL_FROM = 'Rota <rota@example.test>';
@@ -33,7 +34,7 @@ export async function endedExampleTick(
   options: Partial<ExampleTickOptions> = {},
 ) {
   const tick = await seedExampleTick(database, { digestConfig, newId: randomUUID, ...options });
-  await endTicks(database, ENDED_AT);
+  await endTicks(schedulerStore(database).ticks, ENDED_AT);
   return tick;
 }
 

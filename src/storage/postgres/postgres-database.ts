@@ -63,6 +63,7 @@ export function openPostgres({
   return {
     db,
     dialect: 'postgres',
+    singleScheduler: false,
     claimable: (query) => query.forUpdate().skipLocked(),
     exclusiveLock: (query) => query.forNoKeyUpdate(),
     sharedLock: (query) => query.forShare(),

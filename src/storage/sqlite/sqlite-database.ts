@@ -42,6 +42,7 @@ export function openSqlite({ path, busyTimeoutMs = 5_000, onQuery }: SqliteOptio
   return {
     db,
     dialect: 'sqlite',
+    singleScheduler: true,
     // BEGIN IMMEDIATE already holds the only write lock: nothing else can claim meanwhile.
     claimable: (query) => query,
     exclusiveLock: (query) => query,
