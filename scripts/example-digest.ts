@@ -8,6 +8,7 @@ import { migrateToLatest } from '../src/storage/migrate.ts';
 import { openSqlite } from '../src/storage/sqlite/sqlite-database.ts';
 import { EXAMPLE_FIRE_TIME, seedExampleTick } from '../test/fixtures/example-tick.ts';
 import { schedulerStore } from '../src/storage/scheduler-storage.ts';
+import { mailStore } from '../src/storage/mail-storage.ts';
 
 export const EXAMPLE_FILES = {
   html: 'docs/examples/digest.html',
@@ -29,7 +30,7 @@ export async function exampleDigest(): Promise<ComposedDigest> {
     const queued = await database.db.selectFrom('digests').selectAll().executeTakeFirstOrThrow();
     const digest = await withContent(
       {
-        database,
+        store: mailStore(database),
         publicUrl: 'https://rota.example.com',
         mailFrom: 'Rota <rota@example.com>',
         now: () => endedAt,

@@ -33,7 +33,7 @@ import type { DigestTransport } from './mail/digest-transport.ts';
 import { createMailService, type MailService } from './mail/mail-service.ts';
 import { outboxTransport } from './mail/outbox-transport.ts';
 import { smtpTransport } from './mail/smtp-transport.ts';
-import type { DeliveryResult } from './storage/digest-store.ts';
+import type { DeliveryResult } from './core/digest-records.ts';
 import type { Database } from './storage/database.ts';
 import { setUpDemo, type DemoSetup } from './demo/demo-setup.ts';
 import { pingDatabase, readDatabaseTime } from './storage/database-time.ts';
@@ -42,6 +42,7 @@ import { uuidv7 } from './storage/new-id.ts';
 import { openDatabase, sqliteFile } from './storage/open-database.ts';
 import { allowedOrigins } from './storage/outbound-origin-store.ts';
 import { sealClearHeaders } from './storage/registry-store.ts';
+import { mailStore } from './storage/mail-storage.ts';
 import { schedulerStore } from './storage/scheduler-storage.ts';
 import { isDatabaseUnavailable } from './storage/database-unavailable.ts';
 import { backupSqlite } from './storage/sqlite/sqlite-backup.ts';
@@ -168,7 +169,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     // Before the app, which hands it to the API's mail routes; a force-send wakes this process's
     // mailer, if it runs one (it is created below).
     const mail = createMailService({
-      database,
+      store: mailStore(database),
       transport,
       publicUrl: config.publicUrl,
       mailFrom: config.mailFrom,
@@ -229,7 +230,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     // The scheduler, and the digest mailer beside it: the scheduler's process ends the ticks.
     if (role === 'all' || role === 'scheduler') {
       mailer = new DigestMailer({
-        database,
+        store: mailStore(database),
         transport,
         holder,
         publicUrl: config.publicUrl,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DigestSource } from '../storage/digest-source-store.ts';
+import type { DigestSource } from '../core/digest-records.ts';
 import { buildDigestModel, OVERDUE_LISTED } from './build-digest-model.ts';
 
 const HOUR = 3_600_000;

@@ -4,7 +4,7 @@
 import { MS_PER_HOUR } from '../core/civil-date.ts';
 import { atOrAbove, SEVERITIES, SEVERITY_LABELS, type Severity } from '../core/finding-severity.ts';
 import { RUN_STATUS_LABELS } from '../core/run-state.ts';
-import type { DigestSource } from '../storage/digest-source-store.ts';
+import type { DigestSource } from '../core/digest-records.ts';
 import type { DigestModel, DigestOverdueItem, DigestRun } from './digest-model.ts';
 import { formatDuration, formatLongLocalTime, formatShortLocalTime } from './local-time.ts';
 

@@ -1,6 +1,6 @@
 // The outbox's `cursor`: an opaque token for "after this digest" (its creation time and id), so
 // pages stay stable while new digests arrive.
-import type { DigestCursor } from '../storage/digest-read-store.ts';
+import type { DigestCursor } from '../core/digest-records.ts';
 
 export const encodeOutboxCursor = (cursor: DigestCursor): string =>
   Buffer.from(`${cursor.createdAt}:${cursor.id}`, 'utf8').toString('base64url');

@@ -2,15 +2,22 @@
 // that ends the tick, so an ended tick and its digest are never separated; mailers claim due
 // digests with a lease and a fencing token (as workers claim runs), send outside any
 // transaction, and record the result only while their token is current.
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { storedDigestConfig } from '../core/digest-config.ts';
 import { DIGEST_MAX_ATTEMPTS } from '../core/digest-delivery.ts';
 import { digestWanted } from '../core/digest-policy.ts';
+import type {
+  DeliveryResult,
+  DigestContent,
+  DigestHolder,
+  DigestRecord,
+  NewDigest,
+} from '../core/digest-records.ts';
 import type { Database } from './database.ts';
 import { uuidv7 } from './new-id.ts';
 import type { DigestTable, Schema } from './schema.ts';
 
-export type StoredDigest = Selectable<DigestTable>;
+export type StoredDigest = DigestRecord;
 
 export interface TickDigestRequest {
   readonly tickId: string;
@@ -119,18 +126,6 @@ export async function queueDigestsOfEndedTicks(
   });
 }
 
-export interface NewDigest {
-  readonly id: string;
-  readonly tenantId: string;
-  readonly scheduleId: string;
-  readonly tickId: string;
-  readonly kind: DigestTable['kind'];
-  readonly recipients: readonly string[];
-  readonly minSeverity: DigestTable['min_severity'];
-  readonly notice: string | null;
-  readonly now: number;
-}
-
 export const digestRow = (digest: NewDigest): Insertable<DigestTable> => ({
   id: digest.id,
   tenant_id: digest.tenantId,
@@ -205,18 +200,6 @@ export async function claimDigests(
   return claimed.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1));
 }
 
-export interface DigestHolder {
-  readonly id: string;
-  readonly fence: number;
-}
-
-export interface DigestContent {
-  readonly messageId: string;
-  readonly subject: string;
-  readonly html: string;
-  readonly text: string;
-}
-
 /** Stores a digest's content the first time it is composed; later attempts reuse it. */
 export async function storeDigestContent(
   database: Database,
@@ -238,29 +221,6 @@ export async function storeDigestContent(
     .execute();
   return database.db.selectFrom('digests').selectAll().where('id', '=', id).executeTakeFirst();
 }
-
-export type DeliveryResult =
-  | {
-      readonly status: 'sent';
-      readonly transport: 'smtp' | 'outbox';
-      readonly response: string;
-      readonly now: number;
-    }
-  | {
-      readonly status: 'queued';
-      readonly transport: 'smtp' | 'outbox';
-      readonly error: string;
-      readonly response: string | null;
-      readonly nextAttemptAt: number;
-      readonly now: number;
-    }
-  | {
-      readonly status: 'failed';
-      readonly transport: 'smtp' | 'outbox';
-      readonly error: string;
-      readonly response: string | null;
-      readonly now: number;
-    };
 
 /** Records an attempt's result; false when the caller's token is stale, and then nothing changes. */
 export async function finishDelivery(

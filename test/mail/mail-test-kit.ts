@@ -11,6 +11,7 @@ import {
   type ExampleTickOptions,
 } from '../fixtures/example-tick.ts';
 import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
+import { mailStore } from '../../src/storage/mail-storage.ts';
 
 export const PUBLIC_URL = 'https://rota.example.test';
 export const MAIL_FROM = 'Rota <rota@example.test>';
@@ -40,7 +41,7 @@ export async function endedExampleTick(
 
 export const mailerFor = (database: Database, transport: DigestTransport, clock: HandClock) =>
   new DigestMailer({
-    database,
+    store: mailStore(database),
     transport,
     holder: 'mailer-1',
     publicUrl: PUBLIC_URL,

@@ -16,6 +16,7 @@ import {
   PUBLIC_URL,
 } from './mail-test-kit.ts';
 import { SmtpSink } from './smtp-sink.ts';
+import { mailStore } from '../../src/storage/mail-storage.ts';
 
 let current: TestDatabase | undefined;
 let sink: SmtpSink | undefined;
@@ -43,7 +44,7 @@ describeEachDatabase('a mailer that died while sending', (fresh) => {
       limit: 1,
     });
     const composed = await withContent(
-      { database, publicUrl: PUBLIC_URL, mailFrom: MAIL_FROM, now: clock.now },
+      { store: mailStore(database), publicUrl: PUBLIC_URL, mailFrom: MAIL_FROM, now: clock.now },
       claimed!,
     );
     const mailer = mailerFor(database, transport, clock);
