@@ -130,7 +130,8 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     for (const close of closers.reverse()) await close();
   };
   try {
-    if (database.dialect === 'postgres') {
+    // Replicas judge leases and fire times by one clock, the database server's (ADR 12).
+    if (!database.coordination.singleProcess) {
       const synced = await syncedClock(localClock, () => readDatabaseTime(database), {
         onError: (error) => logger.warn({ err: error }, 'could not read the database clock'),
       });
@@ -337,7 +338,7 @@ function openConfiguredDatabase(config: Config, onIdleError?: (error: Error) => 
 function identity(config: Config, database: Database, now: () => number) {
   const resolved = resolveSecretKey({
     configured: config.secretKey,
-    dialect: database.dialect,
+    sharedByReplicas: !database.coordination.singleProcess,
     dataDir: config.dataDir,
   });
   const box = new SecretBox(resolved.key);

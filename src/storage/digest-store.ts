@@ -162,7 +162,7 @@ export async function claimDigests(
 ): Promise<StoredDigest[]> {
   const { holder, now, leaseMs, limit } = request;
   const claimed = await database.write(async (trx) => {
-    const due = await database
+    const due = await database.coordination
       .claimable(
         trx
           .selectFrom('digests')

@@ -1,10 +1,10 @@
 // What the scheduler reads and writes about schedules: which are due, their claims, their
 // advances with the fire times they missed, and the next fire time. What a tick's decision
 // needs is read by tick-context-store.ts.
-import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { MissedRecord, ScheduleAdvance as PlannedAdvance } from '../core/firing-records.ts';
-import { chunks, insertChunked, valuesList } from './batch-sql.ts';
-import type { Database, Dialect } from './database.ts';
+import { insertChunked } from './batch-sql.ts';
+import type { Database, DialectStatements } from './database.ts';
 import type { Schema, ScheduleTable } from './schema.ts';
 
 export type StoredSchedule = Selectable<ScheduleTable>;
@@ -58,7 +58,9 @@ export async function claimDueSchedules(
 ): Promise<StoredSchedule[]> {
   const { now, holder, ttlMs, limit } = claim;
   const claimed = await database.write(async (trx) => {
-    const due = await database.claimable(dueQuery(trx, now, limit).select('id')).execute();
+    const due = await database.coordination
+      .claimable(dueQuery(trx, now, limit).select('id'))
+      .execute();
     if (due.length === 0) return [];
     return trx
       .updateTable('schedules')
@@ -145,11 +147,6 @@ export interface ScheduleAdvance extends PlannedAdvance {
   readonly lastTickAt?: number | null;
 }
 
-const ADVANCE_ONE_SQLITE = `update schedules set next_fire_at = ?, claimed_by = null,
-  claimed_until = null, last_tick_at = case when ? is null then last_tick_at
-  when last_tick_at is null or last_tick_at < ? then ? else last_tick_at end
-  where id = ? and next_fire_at = ? returning id`;
-
 /** `last_tick_at`, raised to `at` but never lowered. */
 const raisedLastTick = (at: number) =>
   sql<number>`case when last_tick_at is null or last_tick_at < cast(${at} as bigint) then cast(${at} as bigint) else last_tick_at end`;
@@ -161,40 +158,10 @@ const raisedLastTick = (at: number) =>
  */
 export async function advanceSchedules(
   trx: Kysely<Schema>,
-  dialect: Dialect,
+  statements: DialectStatements,
   advances: readonly ScheduleAdvance[],
 ): Promise<Set<string>> {
-  const moved = new Set<string>();
-  if (dialect === 'sqlite') {
-    // One statement per row: SQLite has no round trip to save, and its UPDATE … FROM over a
-    // VALUES list is the slower plan by far (80 ms for 500 rows against 2 ms). The statement is
-    // written once, not built per row: building it was most of the cost.
-    for (const a of advances) {
-      const last = a.lastTickAt ?? null;
-      const { rows } = await trx.executeQuery<{ id: string }>(
-        CompiledQuery.raw(ADVANCE_ONE_SQLITE, [a.to, last, last, last, a.scheduleId, a.from]),
-      );
-      if (rows[0] !== undefined) moved.add(rows[0].id);
-    }
-  } else {
-    for (const chunk of chunks(advances)) {
-      const rows = valuesList(
-        chunk.map(
-          (a) =>
-            sql`(${a.scheduleId}, cast(${a.from} as bigint), cast(${a.to} as bigint), cast(${a.lastTickAt ?? null} as bigint))`,
-        ),
-      );
-      const { rows: updated } = await sql<{
-        id: string;
-      }>`with v(id, from_at, next_at, last_at) as (values ${rows})
-        update schedules set next_fire_at = v.next_at, claimed_by = null, claimed_until = null,
-          last_tick_at = case when v.last_at is not null and (schedules.last_tick_at is null
-            or schedules.last_tick_at < v.last_at) then v.last_at else schedules.last_tick_at end
-        from v where schedules.id = v.id and schedules.next_fire_at = v.from_at
-        returning schedules.id as id`.execute(trx);
-      for (const row of updated) moved.add(row.id);
-    }
-  }
+  const moved = await statements.advanceSchedules(trx, advances);
   await insertChunked(
     trx,
     'missed_fire_times',
@@ -225,7 +192,7 @@ export async function recordMissed(
   advance: { readonly from: number; readonly to: number | null },
 ): Promise<boolean> {
   const moved = await database.write((trx) =>
-    advanceSchedules(trx, database.dialect, [{ scheduleId, missed, ...advance }]),
+    advanceSchedules(trx, database.statements, [{ scheduleId, missed, ...advance }]),
   );
   return moved.has(scheduleId);
 }

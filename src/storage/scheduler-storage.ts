@@ -73,7 +73,7 @@ function firingStore(database: Database) {
       fire: (due: readonly FiringSchedule[], trx: TickTransaction) => Promise<T>,
     ): Promise<T | undefined> {
       const read = sharedCadences();
-      if (database.singleScheduler) {
+      if (database.coordination.singleProcess) {
         return database.write(async (trx) => {
           const within = withinTransaction(database, trx);
           const rows = await dueSchedules(within, request.now, request.limit, request.skip);
@@ -134,7 +134,7 @@ export function schedulerStore(database: Database) {
   return {
     firing: firingStore(database),
     ticks: tickEndStore(database),
-    singleScheduler: database.singleScheduler ? schedulerLock(database) : undefined,
+    singleScheduler: database.coordination.singleProcess ? schedulerLock(database) : undefined,
     nextDueAt: () => nextDueAt(database),
     recoverExpiredLeases: (now: number) => recoverExpiredLeases(database, now),
     pruneHistory: (before: number, batch: number) => pruneHistory(database, before, batch),

@@ -180,7 +180,7 @@ export async function lockTenantBudgets(
 ): Promise<void> {
   const ids = [...new Set(tenantIds)].sort();
   for (let i = 0; i < ids.length; i += IN_CHUNK)
-    await database
+    await database.coordination
       .exclusiveLock(
         database.db
           .selectFrom('tenants')
