@@ -1,5 +1,6 @@
 // A digest and what it is made from, as the stores hand them over and take them back. Types only:
 // the mail's ports (mail/mail-store.ts) speak them, and storage maps them to rows.
+import type { Cadence } from './cadence.ts';
 import type { DigestStatus } from './digest-delivery.ts';
 import type { Severity } from './finding-severity.ts';
 import type { RunStatus } from './run-state.ts';
@@ -120,7 +121,8 @@ export interface DigestSource {
   readonly schedule: {
     readonly id: string;
     readonly name: string;
-    readonly cadence: string;
+    /** Parsed where it was read; undefined when the stored cadence cannot be read. */
+    readonly cadence: Cadence | undefined;
     readonly coverageWindowHours: number;
   };
   readonly projectName: string;

@@ -187,11 +187,8 @@ function mostOverdue(
 const formatHours = (hours: number): string =>
   hours < 1 ? `${Math.round(hours * 60)} min` : `${Math.round(hours * 10) / 10} h`;
 
-function cadenceTimeZone(cadence: string): string {
-  try {
-    const parsed = JSON.parse(cadence) as { timezone?: unknown };
-    return typeof parsed.timezone === 'string' ? parsed.timezone : 'UTC';
-  } catch {
-    return 'UTC';
-  }
+/** The cadence's zone; UTC when the stored cadence could not be read or names none. */
+function cadenceTimeZone(cadence: DigestSource['schedule']['cadence']): string {
+  const zone: unknown = cadence?.timezone;
+  return typeof zone === 'string' ? zone : 'UTC';
 }

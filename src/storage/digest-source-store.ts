@@ -3,6 +3,7 @@
 // their names and last-run times (for "most overdue").
 import type { DigestSource } from '../core/digest-records.ts';
 import type { Database } from './database.ts';
+import { readableCadence } from './firing-rows.ts';
 
 export async function loadDigestSource(
   database: Database,
@@ -85,7 +86,7 @@ export async function loadDigestSource(
     schedule: {
       id: schedule.id,
       name: schedule.name,
-      cadence: schedule.cadence,
+      cadence: readableCadence(schedule.cadence),
       coverageWindowHours: schedule.coverage,
     },
     projectName: schedule.project,

@@ -13,6 +13,15 @@ export type CadenceReader = (stored: string) => Cadence;
 
 export const readCadence: CadenceReader = (stored) => JSON.parse(stored) as Cadence;
 
+/** The stored cadence, or undefined when it cannot be read (a digest still goes out, in UTC). */
+export function readableCadence(stored: string): Cadence | undefined {
+  try {
+    return readCadence(stored);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A reader that parses each distinct stored cadence once: the schedules of a batch that share a
  * cadence share one parsed object, which the engine compiles once.
