@@ -4,7 +4,7 @@
 // transaction, and record the result only while their token is current.
 import type { Insertable, Kysely } from 'kysely';
 import { storedDigestConfig } from '../core/digest-config.ts';
-import { DIGEST_MAX_ATTEMPTS } from '../core/digest-delivery.ts';
+import { DIGEST_MAX_ATTEMPTS, digestStatusesBefore } from '../core/digest-delivery.ts';
 import { digestWanted } from '../core/digest-policy.ts';
 import type {
   DeliveryResult,
@@ -14,6 +14,7 @@ import type {
   NewDigest,
 } from '../core/digest-records.ts';
 import type { Database } from './database.ts';
+import { moveDigest } from './digest-moves.ts';
 import { uuidv7 } from './new-id.ts';
 import type { DigestTable, Schema } from './schema.ts';
 
@@ -192,7 +193,7 @@ export async function claimDigests(
           due.map((d) => d.id),
         )
         // Re-checked under the row lock: a digest claimed meanwhile is not claimed twice.
-        .where('status', '=', 'queued')
+        .where('status', 'in', [...digestStatusesBefore('sending')])
         .returningAll()
         .execute()
     );
@@ -228,24 +229,16 @@ export async function finishDelivery(
   holder: DigestHolder,
   result: DeliveryResult,
 ): Promise<boolean> {
-  const updated = await database.db
-    .updateTable('digests')
-    .set({
-      status: result.status,
-      transport: result.transport,
-      lease_owner: null,
-      lease_until: null,
-      updated_at: result.now,
-      ...(result.status === 'sent'
-        ? { sent_at: result.now, last_response: result.response, last_error: null }
-        : { last_response: result.response, last_error: result.error }),
-      ...(result.status === 'queued' ? { next_attempt_at: result.nextAttemptAt } : {}),
-    })
-    .where('id', '=', holder.id)
-    .where('fence', '=', holder.fence)
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  return updated.numUpdatedRows > 0n;
+  return moveDigest(database, { id: holder.id, holder }, result.status, {
+    transport: result.transport,
+    lease_owner: null,
+    lease_until: null,
+    updated_at: result.now,
+    ...(result.status === 'sent'
+      ? { sent_at: result.now, last_response: result.response, last_error: null }
+      : { last_response: result.response, last_error: result.error }),
+    ...(result.status === 'queued' ? { next_attempt_at: result.nextAttemptAt } : {}),
+  });
 }
 
 export interface RecoveredDigests {
