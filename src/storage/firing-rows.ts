@@ -7,7 +7,7 @@ import type { FiringItem, FiringSchedule, PlannedTick } from '../core/firing-rec
 import type { OverlapPolicy } from '../core/overlap-policy.ts';
 import { DEFAULT_MAX_ATTEMPTS } from '../core/run-state.ts';
 import type { ScheduleItemTable, ScheduleTable } from './schema.ts';
-import type { TickWrite } from './tick-store.ts';
+import type { TickWrite } from './ticks/tick-writes.ts';
 
 export type CadenceReader = (stored: string) => Cadence;
 

@@ -1,8 +1,8 @@
 // The mail's ports (mail/mail-store.ts) over a Database, for both dialects: the delivery queue,
 // a digest's source and content, and the outbox as the API reads it.
 import type { Database } from './database.ts';
-import { deliveryFigures, digestTarget, listDigests, readDigest } from './digest-read-store.ts';
-import { loadDigestSource } from './digest-source-store.ts';
+import { deliveryFigures, digestTarget, listDigests, readDigest } from './digests/outbox-reads.ts';
+import { loadDigestSource } from './digests/digest-source.ts';
 import {
   claimDigests,
   finishDelivery,
@@ -10,7 +10,7 @@ import {
   nextDigestDueAt,
   recoverExpiredDigests,
   storeDigestContent,
-} from './digest-store.ts';
+} from './digests/delivery-queue.ts';
 import type {
   DeliveryResult,
   DigestContent,

@@ -2,7 +2,7 @@
 // schedules are taken is the database's capability: one scheduler per SQLite file reads, plans and
 // writes a batch in one transaction; PostgreSQL's replicas claim the batch, then write it holding
 // the tenants' budgets, so that two replicas never spend one budget twice.
-import { queueDigestsOfEndedTicks } from './digest-store.ts';
+import { queueDigestsOfEndedTicks } from './digests/delivery-queue.ts';
 import { withinTransaction, type Database } from './database.ts';
 import { firingSchedule, sharedCadences, tickWrite } from './firing-rows.ts';
 import { pruneIdempotencyKeys } from './idempotency-store.ts';
@@ -21,15 +21,15 @@ import {
   loadTickContext,
   loadTickContexts,
   lockTenantBudgets,
-} from './tick-context-store.ts';
+} from './ticks/tick-contexts.ts';
 import {
   endTick,
   failRunsPastDeadline,
   openTicks,
   pauseAfterFailures,
   pruneHistory,
-} from './tick-end-store.ts';
-import { writeTick, writeTickBatch } from './tick-store.ts';
+} from './ticks/tick-ends.ts';
+import { writeTick, writeTickBatch } from './ticks/tick-writes.ts';
 import type { FiringSchedule, PlannedBatch, PlannedTick } from '../core/firing-records.ts';
 
 /** What a batch's planning reads and writes inside its transaction. */

@@ -6,7 +6,7 @@ import { runSchedulerPass } from '../../src/engine/scheduler-pass.ts';
 import { endTicks } from '../../src/engine/tick-ender.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { claimRuns, finishRun } from '../../src/storage/run-store.ts';
-import { pruneHistory } from '../../src/storage/tick-end-store.ts';
+import { pruneHistory } from '../../src/storage/ticks/tick-ends.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { seedEngineSchedule } from './seed.ts';
 import { schedulerStore } from '../../src/storage/scheduler-storage.ts';

@@ -5,7 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import { withContent } from '../../src/mail/digest-content.ts';
 import { smtpTransport } from '../../src/mail/smtp-transport.ts';
 import type { DigestTransport } from '../../src/mail/digest-transport.ts';
-import { claimDigests } from '../../src/storage/digest-store.ts';
+import { claimDigests } from '../../src/storage/digests/delivery-queue.ts';
 import { describeEachDatabase, describePostgres, type TestDatabase } from '../storage/databases.ts';
 import {
   digestRows,

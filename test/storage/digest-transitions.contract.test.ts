@@ -7,8 +7,8 @@ import {
   IllegalDigestTransition,
 } from '../../src/core/digest-delivery.ts';
 import type { Database } from '../../src/storage/database.ts';
-import { moveDigest } from '../../src/storage/digest-moves.ts';
-import { finishDelivery, insertDigest } from '../../src/storage/digest-store.ts';
+import { moveDigest } from '../../src/storage/digests/status-moves.ts';
+import { finishDelivery, insertDigest } from '../../src/storage/digests/delivery-queue.ts';
 import { describeEachDatabase, type TestDatabase } from './databases.ts';
 import { id, seedSchedule, T0, tickRow } from './fixtures.ts';
 

@@ -3,20 +3,20 @@
 // digests with a lease and a fencing token (as workers claim runs), send outside any
 // transaction, and record the result only while their token is current.
 import type { Insertable, Kysely } from 'kysely';
-import { storedDigestConfig } from '../core/digest-config.ts';
-import { DIGEST_MAX_ATTEMPTS, digestStatusesBefore } from '../core/digest-delivery.ts';
-import { digestWanted } from '../core/digest-policy.ts';
+import { storedDigestConfig } from '../../core/digest-config.ts';
+import { DIGEST_MAX_ATTEMPTS, digestStatusesBefore } from '../../core/digest-delivery.ts';
+import { digestWanted } from '../../core/digest-policy.ts';
 import type {
   DeliveryResult,
   DigestContent,
   DigestHolder,
   DigestRecord,
   NewDigest,
-} from '../core/digest-records.ts';
-import type { Database } from './database.ts';
-import { moveDigest } from './digest-moves.ts';
-import { uuidv7 } from './new-id.ts';
-import type { DigestTable, Schema } from './schema.ts';
+} from '../../core/digest-records.ts';
+import type { Database } from '../database.ts';
+import { moveDigest } from './status-moves.ts';
+import { uuidv7 } from '../new-id.ts';
+import type { DigestTable, Schema } from '../schema.ts';
 
 export type StoredDigest = DigestRecord;
 

@@ -1,11 +1,11 @@
 // Everything a tick's decision needs, for a whole batch of due schedules in a handful of
 // queries: the items, their live runs, the targets' cost, the tenants and their spend.
 import { sql } from 'kysely';
-import type { FiringSchedule, ItemState, TickContext } from '../core/firing-records.ts';
-import { LIVE_RUN_STATUSES } from '../core/run-state.ts';
-import type { Database } from './database.ts';
-import { firingItem, firingSchedule } from './firing-rows.ts';
-import type { ScheduleItemTable } from './schema.ts';
+import type { FiringSchedule, ItemState, TickContext } from '../../core/firing-records.ts';
+import { LIVE_RUN_STATUSES } from '../../core/run-state.ts';
+import type { Database } from '../database.ts';
+import { firingItem, firingSchedule } from '../firing-rows.ts';
+import type { ScheduleItemTable } from '../schema.ts';
 
 /** Everything one tick of the schedule needs, read now; undefined once it was deleted. */
 export async function loadTickContext(

@@ -1,9 +1,9 @@
 // Everything a tick's digest tells, read in one go: the tick, its schedule, project and tenant,
 // its runs with their findings, the decision about every item, and the schedule's items with
 // their names and last-run times (for "most overdue").
-import type { DigestSource } from '../core/digest-records.ts';
-import type { Database } from './database.ts';
-import { readableCadence } from './firing-rows.ts';
+import type { DigestSource } from '../../core/digest-records.ts';
+import type { Database } from '../database.ts';
+import { readableCadence } from '../firing-rows.ts';
 
 export async function loadDigestSource(
   database: Database,

@@ -6,10 +6,10 @@ import {
   assertDigestMove,
   digestStatusesBefore,
   type DigestStatus,
-} from '../core/digest-delivery.ts';
-import type { DigestHolder } from '../core/digest-records.ts';
-import type { Database } from './database.ts';
-import type { DigestTable } from './schema.ts';
+} from '../../core/digest-delivery.ts';
+import type { DigestHolder } from '../../core/digest-records.ts';
+import type { Database } from '../database.ts';
+import type { DigestTable } from '../schema.ts';
 
 /**
  * Moves one digest to `to`, with `changes`. With a `holder`, the move is that claim's result: the

@@ -4,11 +4,11 @@
 // A tick's unique index makes a second write of the same fire time (another replica, a retry after
 // a crash) write nothing for that tick; a schedule moves on only from the fire time it was read at.
 import type { Insertable, Kysely } from 'kysely';
-import { LIVE_RUN_STATUSES } from '../core/run-state.ts';
-import { chunks, insertChunked } from './batch-sql.ts';
-import type { Database } from './database.ts';
-import { advanceSchedules, markSchedulesTicked, type ScheduleAdvance } from './schedule-store.ts';
-import type { RunTable, Schema, TickItemTable, TickTable } from './schema.ts';
+import { LIVE_RUN_STATUSES } from '../../core/run-state.ts';
+import { chunks, insertChunked } from '../batch-sql.ts';
+import type { Database } from '../database.ts';
+import { advanceSchedules, markSchedulesTicked, type ScheduleAdvance } from '../schedule-store.ts';
+import type { RunTable, Schema, TickItemTable, TickTable } from '../schema.ts';
 
 export interface TickWrite {
   readonly tick: Insertable<TickTable>;
