@@ -23,6 +23,7 @@ import { openSqlite } from '../src/storage/sqlite/sqlite-database.ts';
 import { chunks } from '../src/storage/batch-sql.ts';
 import type { Executor } from '../src/worker/executor.ts';
 import { Worker } from '../src/worker/worker.ts';
+import { schedulerStore } from '../src/storage/scheduler-storage.ts';
 
 const N = Number(process.env.BENCH_SCHEDULES ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -409,7 +410,7 @@ async function round(database: Database, fireTime: number): Promise<RoundResult>
     },
   });
   const scheduler = new Scheduler({
-    database,
+    store: schedulerStore(database),
     clock,
     newId,
     holder: `bench-scheduler-${fireTime}`,

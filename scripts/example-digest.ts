@@ -7,6 +7,8 @@ import { withContent } from '../src/mail/digest-content.ts';
 import { migrateToLatest } from '../src/storage/migrate.ts';
 import { openSqlite } from '../src/storage/sqlite/sqlite-database.ts';
 import { EXAMPLE_FIRE_TIME, seedExampleTick } from '../test/fixtures/example-tick.ts';
+import { schedulerStore } from '../src/storage/scheduler-storage.ts';
+import { mailStore } from '../src/storage/mail-storage.ts';
 
 export const EXAMPLE_FILES = {
   html: 'docs/examples/digest.html',
@@ -24,11 +26,11 @@ export async function exampleDigest(): Promise<ComposedDigest> {
       newId,
     });
     const endedAt = EXAMPLE_FIRE_TIME + 5 * 60_000;
-    await endTicks(database, endedAt);
+    await endTicks(schedulerStore(database).ticks, endedAt);
     const queued = await database.db.selectFrom('digests').selectAll().executeTakeFirstOrThrow();
     const digest = await withContent(
       {
-        database,
+        store: mailStore(database),
         publicUrl: 'https://rota.example.com',
         mailFrom: 'Rota <rota@example.com>',
         now: () => endedAt,

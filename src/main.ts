@@ -33,7 +33,7 @@ import type { DigestTransport } from './mail/digest-transport.ts';
 import { createMailService, type MailService } from './mail/mail-service.ts';
 import { outboxTransport } from './mail/outbox-transport.ts';
 import { smtpTransport } from './mail/smtp-transport.ts';
-import type { DeliveryResult } from './storage/digest-store.ts';
+import type { DeliveryResult } from './core/digest-records.ts';
 import type { Database } from './storage/database.ts';
 import { setUpDemo, type DemoSetup } from './demo/demo-setup.ts';
 import { pingDatabase, readDatabaseTime } from './storage/database-time.ts';
@@ -42,6 +42,8 @@ import { uuidv7 } from './storage/new-id.ts';
 import { openDatabase, sqliteFile } from './storage/open-database.ts';
 import { allowedOrigins } from './storage/outbound-origin-store.ts';
 import { sealClearHeaders } from './storage/registry-store.ts';
+import { mailStore } from './storage/mail-storage.ts';
+import { schedulerStore } from './storage/scheduler-storage.ts';
 import { isDatabaseUnavailable } from './storage/database-unavailable.ts';
 import { backupSqlite } from './storage/sqlite/sqlite-backup.ts';
 import { ensureDefaultTenant, ensureTenantNamed } from './storage/tenant-store.ts';
@@ -128,7 +130,8 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     for (const close of closers.reverse()) await close();
   };
   try {
-    if (database.dialect === 'postgres') {
+    // Replicas judge leases and fire times by one clock, the database server's (ADR 12).
+    if (!database.coordination.singleProcess) {
       const synced = await syncedClock(localClock, () => readDatabaseTime(database), {
         onError: (error) => logger.warn({ err: error }, 'could not read the database clock'),
       });
@@ -167,7 +170,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     // Before the app, which hands it to the API's mail routes; a force-send wakes this process's
     // mailer, if it runs one (it is created below).
     const mail = createMailService({
-      database,
+      store: mailStore(database),
       transport,
       publicUrl: config.publicUrl,
       mailFrom: config.mailFrom,
@@ -228,7 +231,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     // The scheduler, and the digest mailer beside it: the scheduler's process ends the ticks.
     if (role === 'all' || role === 'scheduler') {
       mailer = new DigestMailer({
-        database,
+        store: mailStore(database),
         transport,
         holder,
         publicUrl: config.publicUrl,
@@ -240,7 +243,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
       });
       closers.push(() => mailer!.stop());
       scheduler = new Scheduler({
-        database,
+        store: schedulerStore(database),
         clock,
         newId,
         holder,
@@ -300,7 +303,7 @@ export function apiServices(
   const { newId } = clock;
   return {
     stores: { ...apiStores(database, secrets), clients: clientAdmin(database, clock) },
-    engine: manualTrigger({ database, newId }),
+    engine: manualTrigger({ store: schedulerStore(database).firing, newId }),
     newId,
   };
 }
@@ -335,7 +338,7 @@ function openConfiguredDatabase(config: Config, onIdleError?: (error: Error) => 
 function identity(config: Config, database: Database, now: () => number) {
   const resolved = resolveSecretKey({
     configured: config.secretKey,
-    dialect: database.dialect,
+    sharedByReplicas: !database.coordination.singleProcess,
     dataDir: config.dataDir,
   });
   const box = new SecretBox(resolved.key);

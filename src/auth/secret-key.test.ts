@@ -45,7 +45,7 @@ describe('resolveSecretKey', () => {
     const dataDir = dir();
     const resolved = resolveSecretKey({
       configured: RAW.toString('hex'),
-      dialect: 'postgres',
+      sharedByReplicas: true,
       dataDir,
     });
     expect(resolved).toEqual({
@@ -57,13 +57,13 @@ describe('resolveSecretKey', () => {
 
   it('generates a 0600 key file on SQLite once, then reads the same key back', () => {
     const dataDir = dir();
-    const first = resolveSecretKey({ configured: undefined, dialect: 'sqlite', dataDir });
+    const first = resolveSecretKey({ configured: undefined, sharedByReplicas: false, dataDir });
     const file = join(dataDir, 'secret.key');
     expect(first.generated).toBe(true);
     expect(first.file).toBe(file);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64')).toEqual(first.key.bytes);
-    const second = resolveSecretKey({ configured: undefined, dialect: 'sqlite', dataDir });
+    const second = resolveSecretKey({ configured: undefined, sharedByReplicas: false, dataDir });
     expect(second).toEqual({ key: first.key, file, generated: false });
   });
 
@@ -71,7 +71,7 @@ describe('resolveSecretKey', () => {
     const dataDir = dir();
     const script = [
       `import { resolveSecretKey } from ${JSON.stringify(new URL('./secret-key.ts', import.meta.url).pathname)};`,
-      `const r = resolveSecretKey({ configured: undefined, dialect: 'sqlite', dataDir: ${JSON.stringify(dataDir)} });`,
+      `const r = resolveSecretKey({ configured: undefined, sharedByReplicas: false, dataDir: ${JSON.stringify(dataDir)} });`,
       'process.stdout.write(JSON.stringify({ id: r.key.id, generated: r.generated }));',
     ].join('\n');
     const run = promisify(execFile);
@@ -88,15 +88,15 @@ describe('resolveSecretKey', () => {
 
   it('requires a configured key on PostgreSQL', () => {
     expect(() =>
-      resolveSecretKey({ configured: undefined, dialect: 'postgres', dataDir: dir() }),
+      resolveSecretKey({ configured: undefined, sharedByReplicas: true, dataDir: dir() }),
     ).toThrow(/required with PostgreSQL/);
   });
 
   it('refuses a key file that holds no 32-byte key', () => {
     const dataDir = dir();
     writeFileSync(join(dataDir, 'secret.key'), 'a passphrase that is long enough to stretch\n');
-    expect(() => resolveSecretKey({ configured: undefined, dialect: 'sqlite', dataDir })).toThrow(
-      /must hold 32 bytes/,
-    );
+    expect(() =>
+      resolveSecretKey({ configured: undefined, sharedByReplicas: false, dataDir }),
+    ).toThrow(/must hold 32 bytes/);
   });
 });

@@ -64,7 +64,8 @@ export class SecretKeyMissing extends Error {
  */
 export function resolveSecretKey(options: {
   readonly configured: string | undefined;
-  readonly dialect: 'sqlite' | 'postgres';
+  /** Several replicas share the database (PostgreSQL): a key file on one host would not do. */
+  readonly sharedByReplicas: boolean;
   readonly dataDir: string;
 }): ResolvedSecretKey {
   if (options.configured !== undefined) {
@@ -73,7 +74,7 @@ export function resolveSecretKey(options: {
       throw new SecretKeyMissing('ROTA_SECRET_KEY must be at least 32 characters.');
     return { key, file: undefined, generated: false };
   }
-  if (options.dialect === 'postgres') {
+  if (options.sharedByReplicas) {
     throw new SecretKeyMissing(
       'ROTA_SECRET_KEY is required with PostgreSQL: every replica must share it.',
     );

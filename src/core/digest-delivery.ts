@@ -8,6 +8,8 @@
 //   sending → failed    a 5xx reply, or no attempt left
 //   sending → queued    its mailer's lease ran out (the process died mid-send), an attempt remains
 
+import type { ErrorCode } from './error-codes.ts';
+
 export const DigestStatus = {
   queued: 'queued',
   sending: 'sending',
@@ -25,6 +27,28 @@ const TRANSITIONS: Readonly<Record<DigestStatus, readonly DigestStatus[]>> = {
 
 export const canMoveDigest = (from: DigestStatus, to: DigestStatus): boolean =>
   TRANSITIONS[from].includes(to);
+
+/** The statuses a digest may move to `to` from: what a store's update requires it to be in. */
+export const digestStatusesBefore = (to: DigestStatus): readonly DigestStatus[] =>
+  Object.values(DigestStatus).filter((from) => canMoveDigest(from, to));
+
+/** A digest status change the machine forbids: a bug or a lost race, never a client's mistake. */
+export class IllegalDigestTransition extends Error {
+  readonly code: ErrorCode = 'illegal_digest_transition';
+  readonly from: DigestStatus;
+  readonly to: DigestStatus;
+
+  constructor(from: DigestStatus, to: DigestStatus) {
+    super(`A digest cannot go from ${from} to ${to}.`);
+    this.name = 'IllegalDigestTransition';
+    this.from = from;
+    this.to = to;
+  }
+}
+
+export function assertDigestMove(from: DigestStatus, to: DigestStatus): void {
+  if (!canMoveDigest(from, to)) throw new IllegalDigestTransition(from, to);
+}
 
 /** Attempts a digest gets before a temporary failure becomes final. */
 export const DIGEST_MAX_ATTEMPTS = 8;

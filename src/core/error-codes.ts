@@ -116,6 +116,11 @@ export const ERROR_CODES = {
     summary: 'A run status change the run state machine forbids was attempted.',
     retryable: false,
   },
+  illegal_digest_transition: {
+    kind: 'invariant',
+    summary: 'A digest delivery status change its state machine forbids was attempted.',
+    retryable: false,
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,12 +3,9 @@
 import { MS_PER_DAY, MS_PER_HOUR } from '../core/civil-date.ts';
 import { fireTimesBetween, type CompiledCadence } from '../core/next-fire-times.ts';
 import { tenantDay, tenantLeft } from '../core/tenant-day.ts';
-import type { Database } from '../storage/database.ts';
-import {
-  agentsSpentSince,
-  type StoredSchedule,
-  type TickContext,
-} from '../storage/schedule-store.ts';
+import type { Cadence } from '../core/cadence.ts';
+import type { FiringSchedule, TickContext } from '../core/firing-records.ts';
+import type { TickTransaction } from './scheduler-store.ts';
 
 const COVERAGE_LOOKAHEAD_MS = 28 * MS_PER_DAY;
 
@@ -26,14 +23,14 @@ export class TenantBudgets {
 
   /** The spend of each tenant on the day of each of its ticks about to be planned. */
   static async load(
-    database: Database,
+    store: Pick<TickTransaction, 'agentsSpentSince'>,
     ticks: readonly { readonly tenant: TickContext['tenant']; readonly at: number }[],
   ): Promise<TenantBudgets> {
     const spent = new Map<string, number>();
     for (const { tenant, at } of ticks) {
       const start = tenantDay(tenant.timezone, at).start;
       const key = `${tenant.id}/${start}`;
-      if (!spent.has(key)) spent.set(key, await agentsSpentSince(database, tenant.id, start));
+      if (!spent.has(key)) spent.set(key, await store.agentsSpentSince(tenant.id, start));
     }
     return new TenantBudgets(spent);
   }
@@ -57,15 +54,19 @@ export class TenantBudgets {
  * days and a window ahead), shared by the schedules of a batch with the same cadence and window.
  */
 export class FireTimesCache {
-  private readonly cache = new Map<string, readonly number[]>();
+  // By cadence object: the store hands one parsed object to the schedules sharing a cadence.
+  private readonly cache = new Map<Cadence, Map<string, readonly number[]>>();
 
-  around(compiled: CompiledCadence, schedule: StoredSchedule, at: number): readonly number[] {
+  around(compiled: CompiledCadence, schedule: FiringSchedule, at: number): readonly number[] {
     const windowMs = schedule.coverage_window_hours * MS_PER_HOUR;
-    const key = `${at}/${windowMs}/${schedule.cadence}`;
-    let times = this.cache.get(key);
+    const key = `${at}/${windowMs}`;
+    let byCadence = this.cache.get(schedule.cadence);
+    if (byCadence === undefined)
+      this.cache.set(schedule.cadence, (byCadence = new Map<string, readonly number[]>()));
+    let times = byCadence.get(key);
     if (times === undefined) {
       times = fireTimesBetween(compiled, at - windowMs - 1, at + COVERAGE_LOOKAHEAD_MS + windowMs);
-      this.cache.set(key, times);
+      byCadence.set(key, times);
     }
     return times;
   }

@@ -1,14 +1,11 @@
-// One tick's rows from the core's plan (SPEC section 3 steps 1–6): the tick, every candidate's
+// One tick's records from the core's plan (SPEC section 3 steps 1–6): the tick, every candidate's
 // decision, the runs, and the items as a later tick of the same pass will see them (the runs just
-// queued are their live runs). Pure but for the ids it is handed.
+// queued are their live runs). Pure but for the ids it is handed; storage makes the rows.
 import { MS_PER_MINUTE } from '../core/civil-date.ts';
 import { ERROR_CODES } from '../core/error-codes.ts';
-import type { OverlapPolicy } from '../core/overlap-policy.ts';
+import type { ItemState, NewRun, PlannedTick, TickContext } from '../core/firing-records.ts';
 import { planTick, type TickOwner, type TickPlan } from '../core/plan-tick.ts';
-import { DEFAULT_MAX_ATTEMPTS } from '../core/run-state.ts';
 import type { TickTrigger } from '../core/tick-outcome.ts';
-import type { ItemState, TickContext } from '../storage/schedule-store.ts';
-import type { TickWrite } from '../storage/tick-store.ts';
 
 export interface TickInputs {
   readonly fireTime: number;
@@ -26,7 +23,7 @@ export function buildTick(
   context: TickContext,
   items: readonly ItemState[],
   inputs: TickInputs,
-): { readonly write: TickWrite; readonly plan: TickPlan; readonly items: readonly ItemState[] } {
+): { readonly write: PlannedTick; readonly plan: TickPlan; readonly items: readonly ItemState[] } {
   const { schedule } = context;
   const { fireTime, trigger, now } = inputs;
   // Until user grants exist (the identity issue), a user-owned schedule has none.
@@ -39,7 +36,7 @@ export function buildTick(
     dailyBudget: schedule.daily_budget,
     fireTimes: inputs.fireTimes,
     tenantLeft: inputs.tenantLeft,
-    overlapPolicy: schedule.overlap_policy as OverlapPolicy,
+    overlapPolicy: schedule.overlap_policy,
     owner,
     items: items.map((state) => ({
       id: state.item.id,
@@ -47,7 +44,7 @@ export function buildTick(
       lastRunAt: state.item.last_run_at,
       createdAt: state.item.created_at,
       agentCost: state.agentCost,
-      enabled: state.item.enabled === 1,
+      enabled: state.item.enabled,
       targetErrors: state.targetErrors,
       liveRunId: state.liveRunId,
       previous: { live: state.liveRunId !== null, waiting: state.waiting },
@@ -55,41 +52,23 @@ export function buildTick(
   });
   const tickId = newId();
   const byId = new Map(items.map((state) => [state.item.id, state]));
-  const runs = plan.runs.map((run) => {
+  const runs = plan.runs.map((run): NewRun => {
     const { item } = byId.get(run.itemId)!;
     const failed = run.status === 'failed';
     return {
       id: newId(),
-      tenant_id: schedule.tenant_id,
-      project_id: schedule.project_id,
+      item_id: item.id,
       target_kind: item.target_kind,
       target_id: item.target_id,
-      trigger,
-      triggered_by: null,
-      tick_id: tickId,
-      schedule_id: schedule.id,
-      item_id: item.id,
       parameters: item.parameters,
       status: run.status,
-      scheduled_for: fireTime,
-      queued_at: now,
-      started_at: null,
-      finished_at: failed ? now : null,
-      attempt: 1,
-      max_attempts: DEFAULT_MAX_ATTEMPTS,
       agents_spawned: run.agentCost,
-      usage: null,
       error_code: run.errorCode,
       error_message: run.errorCode === null ? null : ERROR_CODES[run.errorCode].summary,
-      error_step: null,
-      lease_owner: null,
-      lease_until: null,
-      fence: 0,
       after_run_id: run.afterRunId,
       dispatch_at: failed ? null : inputs.dispatchAt,
-      created_at: now,
-      updated_at: now,
-    } as const;
+      finished_at: failed ? now : null,
+    };
   });
   // The runs just queued are the items' live runs for a later tick of the same pass.
   const queued = new Map(
@@ -112,6 +91,7 @@ export function buildTick(
       tick: {
         id: tickId,
         tenant_id: schedule.tenant_id,
+        project_id: schedule.project_id,
         schedule_id: schedule.id,
         trigger,
         fire_time: fireTime,
@@ -126,15 +106,7 @@ export function buildTick(
         ended_at: plan.runs.length === 0 ? now : null,
         created_at: now,
       },
-      items: plan.entries.map((entry) => ({
-        tick_id: tickId,
-        item_id: entry.itemId,
-        rank: entry.rank,
-        score: entry.score,
-        outcome: entry.outcome,
-        reason: entry.reason,
-        errors: entry.errors === null ? null : JSON.stringify(entry.errors),
-      })),
+      entries: plan.entries,
       runs,
       ranItemIds: [...queued.keys()],
       cancelRunIds: plan.runs.flatMap((run) => (run.cancelRunId === null ? [] : [run.cancelRunId])),

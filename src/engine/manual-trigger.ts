@@ -1,7 +1,6 @@
 // The manual trigger (SPEC section 3): a tick now, through the same selection as a scheduled
 // one, also while the schedule is paused, without moving its regular cadence. main.ts hands this
 // to the API as its engine port; the API checks the tenant before calling it.
-import type { Cadence } from '../core/cadence.ts';
 import { compileCadence } from '../core/next-fire-times.ts';
 import { tickOnce, type SchedulerDeps } from './scheduler-pass.ts';
 
@@ -13,13 +12,9 @@ export interface ManualTrigger {
 export function manualTrigger(deps: SchedulerDeps): ManualTrigger {
   return {
     async trigger(scheduleId, now) {
-      const row = await deps.database.db
-        .selectFrom('schedules')
-        .select('cadence')
-        .where('id', '=', scheduleId)
-        .executeTakeFirst();
-      if (row === undefined) return undefined;
-      const compiled = compileCadence(JSON.parse(row.cadence) as Cadence);
+      const cadence = await deps.store.readCadence(scheduleId);
+      if (cadence === undefined) return undefined;
+      const compiled = compileCadence(cadence);
       const { tickId } = await tickOnce(deps, scheduleId, compiled, now, 'manual', now);
       return tickId ?? undefined;
     },

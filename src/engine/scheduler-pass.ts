@@ -7,7 +7,13 @@
 // write (a crash, another replica) write nothing twice; a schedule moves only from the fire time
 // this pass read, and one that another pass moved first is taken up again from there.
 import type { Cadence } from '../core/cadence.ts';
-import { decideCatchUp, type CatchUpPolicy, type MissedRange } from '../core/catch-up.ts';
+import { decideCatchUp, type MissedRange } from '../core/catch-up.ts';
+import type {
+  FiringSchedule,
+  PlannedTick,
+  ScheduleAdvance,
+  TickContext,
+} from '../core/firing-records.ts';
 import { jitterDelayMs } from '../core/jitter.ts';
 import {
   compileCadence,
@@ -17,26 +23,12 @@ import {
 } from '../core/next-fire-times.ts';
 import { tenantDay, tenantLeft } from '../core/tenant-day.ts';
 import type { TickTrigger } from '../core/tick-outcome.ts';
-import { withinTransaction, type Database } from '../storage/database.ts';
-import {
-  agentsSpentSince,
-  claimDueSchedules,
-  dueSchedules,
-  loadTickContext,
-  loadTickContexts,
-  lockTenantBudgets,
-  releaseScheduleClaim,
-  reloadDue,
-  type ScheduleAdvance,
-  type StoredSchedule,
-  type TickContext,
-} from '../storage/schedule-store.ts';
-import { writeTick, writeTickBatch, type TickWrite } from '../storage/tick-store.ts';
 import { FireTimesCache, TenantBudgets } from './batch-inputs.ts';
 import { buildTick } from './build-tick.ts';
+import type { FiringStore, TickTransaction } from './scheduler-store.ts';
 
 export interface SchedulerDeps {
-  readonly database: Database;
+  readonly store: FiringStore;
   /** New unique ids for ticks, runs and records. */
   readonly newId: () => string;
   /** Read after each write, to report how late its ticks landed; default: the pass's `now`. */
@@ -106,15 +98,15 @@ export async function runSchedulerPass(deps: SchedulerDeps, now: number): Promis
   const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
   const failed = new Set<string>();
   for (let batch = 0; batch < (deps.maxBatches ?? DEFAULT_MAX_BATCHES); batch++) {
-    let taken: readonly StoredSchedule[] = [];
-    let leftOver: readonly StoredSchedule[];
+    let taken: readonly FiringSchedule[] = [];
+    let leftOver: readonly FiringSchedule[];
     try {
       const fired = await takeAndFire(deps, now, batchSize, failed, (due) => (taken = due));
       if (fired === undefined) break;
       add(fired);
       for (const id of fired.failed) {
         failed.add(id);
-        await releaseScheduleClaim(deps.database, id, holder).catch(() => undefined);
+        await deps.store.releaseScheduleClaim(id, holder).catch(() => undefined);
       }
       leftOver = taken.filter((s) => !fired.advanced.has(s.id) && !fired.failed.has(s.id));
     } catch (error) {
@@ -133,55 +125,39 @@ export async function runSchedulerPass(deps: SchedulerDeps, now: number): Promis
 }
 
 /**
- * Takes a batch of due schedules and fires it. SQLite's one scheduler (it holds the file's lock,
- * ADR 12) needs no claims: it reads, plans and writes the batch in one transaction. On PostgreSQL
- * replicas claim the batch first, then plan and write it in one transaction that holds the
- * tenants' budgets, so two replicas never spend one budget twice.
+ * Takes a batch of due schedules and fires it, in the way the database takes them (SQLite's one
+ * scheduler in one transaction; PostgreSQL's replicas by claims, then holding the budgets).
  */
-async function takeAndFire(
+function takeAndFire(
   deps: SchedulerDeps,
   now: number,
   batchSize: number,
   skip: ReadonlySet<string>,
-  onTaken: (due: readonly StoredSchedule[]) => void,
+  onTaken: (due: readonly FiringSchedule[]) => void,
 ): Promise<BatchReport | undefined> {
-  const { database } = deps;
-  if (database.dialect === 'sqlite') {
-    return database.write(async (trx) => {
-      const within = withinTransaction(database, trx);
-      const due = await dueSchedules(within, now, batchSize, skip);
-      onTaken(due);
-      return due.length === 0 ? undefined : fireBatch({ ...deps, database: within }, due, now);
-    });
-  }
-  const claimed = await claimDueSchedules(database, {
+  const request = {
     now,
     holder: deps.holder ?? 'scheduler',
     ttlMs: deps.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS,
     limit: batchSize,
-  });
-  onTaken(claimed);
-  return claimed.length === 0 ? undefined : fireHoldingBudgets(deps, claimed, now);
+    skip,
+  };
+  return deps.store.fireDue(request, onTaken, (due, trx) => fireBatch(deps, trx, due, now));
 }
 
 /**
- * Plans and writes `schedules` in one transaction that first locks their tenants' budgets: the
+ * Plans and writes `schedules` in one transaction that first holds their tenants' budgets: the
  * spend each tick is planned against counts every run another replica committed before it.
  */
 function fireHoldingBudgets(
   deps: SchedulerDeps,
-  schedules: readonly StoredSchedule[],
+  schedules: readonly FiringSchedule[],
   now: number,
   options: { readonly rethrow?: boolean } = {},
 ): Promise<BatchReport> {
-  const { database } = deps;
-  return database.write(async (trx) => {
-    const within = withinTransaction(database, trx);
-    await lockTenantBudgets(
-      within,
-      schedules.map((s) => s.tenant_id),
-    );
-    return fireBatch({ ...deps, database: within }, schedules, now, options);
+  return deps.store.write(async (trx) => {
+    await trx.holdBudgets(schedules.map((s) => s.tenant_id));
+    return fireBatch(deps, trx, schedules, now, options);
   });
 }
 
@@ -191,31 +167,31 @@ function fireHoldingBudgets(
  */
 async function retake(
   deps: SchedulerDeps,
-  schedule: StoredSchedule,
+  schedule: FiringSchedule,
   now: number,
   holder: string,
   add: (report: BatchReport) => void,
 ): Promise<boolean> {
   try {
-    let current = await reloadDue(deps.database, schedule.id, now);
+    let current = await deps.store.reloadDue(schedule.id, now);
     for (let attempt = 0; current !== undefined && attempt < MAX_RETAKES; attempt++) {
       const report = await fireHoldingBudgets(deps, [current], now, { rethrow: true });
       add(report);
       current = report.advanced.has(schedule.id)
         ? undefined
-        : await reloadDue(deps.database, schedule.id, now);
+        : await deps.store.reloadDue(schedule.id, now);
     }
     // An advanced schedule dropped its claim; one left due is given back for the next pass.
-    if (current !== undefined) await releaseScheduleClaim(deps.database, schedule.id, holder);
+    if (current !== undefined) await deps.store.releaseScheduleClaim(schedule.id, holder);
     return true;
   } catch (error) {
     deps.onScheduleError?.(schedule.id, error);
-    await releaseScheduleClaim(deps.database, schedule.id, holder).catch(() => undefined);
+    await deps.store.releaseScheduleClaim(schedule.id, holder).catch(() => undefined);
     return false;
   }
 }
 
-/** A stored cadence, parsed and compiled once per batch however many schedules share it. */
+/** A cadence compiled once per batch however many schedules share it. */
 interface Compiled {
   readonly cadence: Cadence;
   readonly compiled: CompiledCadence;
@@ -232,14 +208,15 @@ interface Firing {
 
 async function fireBatch(
   deps: SchedulerDeps,
-  schedules: readonly StoredSchedule[],
+  trx: TickTransaction,
+  schedules: readonly FiringSchedule[],
   now: number,
   options: { readonly rethrow?: boolean } = {},
 ): Promise<BatchReport> {
-  const contexts = await loadTickContexts(deps.database, schedules, now);
+  const contexts = await trx.loadTickContexts(schedules, now);
   const firings: Firing[] = [];
   const failed = new Set<string>();
-  const compiledCache = new Map<string, Compiled>();
+  const compiledCache = new Map<Cadence, Compiled>();
   for (const schedule of schedules) {
     const context = contexts.get(schedule.id);
     if (context === undefined) continue;
@@ -253,11 +230,11 @@ async function fireBatch(
     }
   }
   const budgets = await TenantBudgets.load(
-    deps.database,
+    trx,
     firings.flatMap((f) => f.toTick.map(({ at }) => ({ tenant: f.context.tenant, at }))),
   );
   const fireTimes = new FireTimesCache();
-  const ticks: TickWrite[] = [];
+  const ticks: PlannedTick[] = [];
   for (const firing of firings) {
     let items = firing.context.items;
     for (const { at, trigger } of firing.toTick) {
@@ -277,8 +254,7 @@ async function fireBatch(
   }
   const advances = firings.map((f) => f.advance);
   const beforeAdvance = deps.pausePoints?.beforeAdvance;
-  const result = await writeTickBatch(
-    deps.database,
+  const result = await trx.writeTickBatch(
     { ticks, advances },
     beforeAdvance === undefined
       ? undefined
@@ -304,14 +280,14 @@ function decideFiring(
   deps: SchedulerDeps,
   context: TickContext,
   now: number,
-  compiledCache: Map<string, Compiled>,
+  compiledCache: Map<Cadence, Compiled>,
 ): Firing {
   const { schedule } = context;
   let cached = compiledCache.get(schedule.cadence);
   if (cached === undefined) {
-    const cadence = JSON.parse(schedule.cadence) as Cadence;
+    const { cadence } = schedule;
     cached = { cadence, compiled: compileCadence(cadence) };
-    compiledCache.set(schedule.cadence, cached);
+    compiledCache.set(cadence, cached);
   }
   const { cadence, compiled } = cached;
   const first = schedule.next_fire_at as number;
@@ -319,7 +295,7 @@ function decideFiring(
   const decision = decideCatchUp({
     now,
     dueFireTimes: due,
-    policy: schedule.catchup_policy as CatchUpPolicy,
+    policy: schedule.catchup_policy,
     windowHours: schedule.catchup_window_hours,
     reason: 'downtime',
   });
@@ -363,17 +339,12 @@ export async function tickOnce(
   trigger: TickTrigger,
   now: number,
 ): Promise<{ readonly written: boolean; readonly tickId: string | null }> {
-  return deps.database.write(async (trx) => {
-    const database = withinTransaction(deps.database, trx);
-    const context = await loadTickContext(database, scheduleId, now);
+  return deps.store.write(async (trx) => {
+    const context = await trx.loadTickContext(scheduleId, now);
     if (context === undefined) return { written: false, tickId: null };
     const { schedule, tenant } = context;
-    await lockTenantBudgets(database, [tenant.id]);
-    const spent = await agentsSpentSince(
-      database,
-      tenant.id,
-      tenantDay(tenant.timezone, fireTime).start,
-    );
+    await trx.holdBudgets([tenant.id]);
+    const spent = await trx.agentsSpentSince(tenant.id, tenantDay(tenant.timezone, fireTime).start);
     const { write } = buildTick(deps.newId, context, context.items, {
       fireTime,
       trigger,
@@ -382,7 +353,7 @@ export async function tickOnce(
       fireTimes: new FireTimesCache().around(compiled, schedule, fireTime),
       tenantLeft: tenantLeft(tenant.daily_agent_budget, spent),
     });
-    return writeTick(database, write);
+    return trx.writeTick(write);
   });
 }
 

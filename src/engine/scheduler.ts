@@ -1,21 +1,17 @@
 // The scheduler loop. It sleeps until the earliest enabled schedule is due (a timer to that
 // instant, capped by a slow safety wake), runs a pass, closes ended ticks, and prunes history and
-// expired idempotency keys now and then. On SQLite it first takes the "scheduler" lock: one scheduler process per file.
+// expired idempotency keys now and then. On a database that allows one scheduler only (SQLite) it
+// first takes the "scheduler" lock: one scheduler process per file.
 import { MS_PER_DAY } from '../core/civil-date.ts';
 import { IDEMPOTENCY_KEY_LIFETIME_MS } from '../core/idempotency-keys.ts';
 import { formatInstant } from '../core/instant.ts';
-import type { Database } from '../storage/database.ts';
-import { pruneIdempotencyKeys } from '../storage/idempotency-store.ts';
-import { acquireLock, releaseLock, renewLock, takeOverLock } from '../storage/lock-store.ts';
-import { recoverExpiredLeases, type ExpiredLeases } from '../storage/run-store.ts';
-import { nextDueAt, releaseAllScheduleClaims } from '../storage/schedule-store.ts';
-import { pruneHistory } from '../storage/tick-end-store.ts';
 import type { Clock, Timer } from './clock.ts';
 import { runSchedulerPass, type PassReport, type PausePoints } from './scheduler-pass.ts';
+import type { ExpiredLeases, SchedulerStore } from './scheduler-store.ts';
 import { endTicks, type EndedTicks } from './tick-ender.ts';
 
 export interface SchedulerOptions {
-  readonly database: Database;
+  readonly store: SchedulerStore;
   readonly clock: Clock;
   readonly newId: () => string;
   /** This process, as named in the lock. */
@@ -74,18 +70,19 @@ export class Scheduler {
     this.options = { maxSleepMs: 30_000, lockTtlMs: 60_000, claimTtlMs: 60_000, ...options };
   }
 
-  /** Takes the lock (SQLite), runs a first pass at once, and keeps running until stopped. */
+  /** Takes the lock (one scheduler only), runs a first pass at once, and keeps running until stopped. */
   async start(): Promise<void> {
-    const { database, clock, holder, lockTtlMs } = this.options;
-    if (database.dialect === 'sqlite') {
+    const { store, clock, holder, lockTtlMs } = this.options;
+    const single = store.singleScheduler;
+    if (single !== undefined) {
       const request = { name: LOCK, holder, now: clock.now(), ttlMs: lockTtlMs };
-      let lock = await acquireLock(database, request);
+      let lock = await single.acquire(request);
       if (!lock.acquired && this.options.isHolderAlive?.(lock.holder) === false)
-        lock = await takeOverLock(database, { ...request, from: lock.holder });
+        lock = await single.takeOver({ ...request, from: lock.holder });
       if (!lock.acquired) throw new SchedulerLocked(lock.holder, lock.expiresAt);
       this.fence = lock.fence;
       // The one scheduler of this file: a claim left behind is a dead process's.
-      await releaseAllScheduleClaims(database);
+      await single.releaseAllScheduleClaims();
     }
     this.stopped = false;
     await this.cycle();
@@ -108,8 +105,7 @@ export class Scheduler {
     this.timer?.cancel();
     await this.cycling;
     this.timer?.cancel();
-    if (this.options.database.dialect === 'sqlite')
-      await releaseLock(this.options.database, LOCK, this.options.holder);
+    await this.options.store.singleScheduler?.release(LOCK, this.options.holder);
   }
 
   /** One round: pass, close ticks, prune now and then, then sleep until the next due time. */
@@ -133,10 +129,10 @@ export class Scheduler {
   }
 
   private async round(): Promise<RoundReport> {
-    const { database, clock, newId, holder, lockTtlMs, retentionDays } = this.options;
+    const { store, clock, newId, holder, lockTtlMs, retentionDays } = this.options;
     const now = clock.now();
-    if (database.dialect === 'sqlite') {
-      const renewed = await renewLock(database, {
+    if (store.singleScheduler !== undefined) {
+      const renewed = await store.singleScheduler.renew({
         name: LOCK,
         holder,
         fence: this.fence,
@@ -150,7 +146,7 @@ export class Scheduler {
     }
     const pass = await runSchedulerPass(
       {
-        database,
+        store: store.firing,
         newId,
         clock: () => clock.now(),
         holder,
@@ -162,20 +158,20 @@ export class Scheduler {
       now,
     );
     // A crashed worker's run goes back to the queue (or fails) once its lease has run out.
-    const recovered = await recoverExpiredLeases(database, now);
-    const ended = await endTicks(database, now);
+    const recovered = await store.recoverExpiredLeases(now);
+    const ended = await endTicks(store.ticks, now);
     if (now - this.lastPrune >= PRUNE_EVERY_MS) {
       this.lastPrune = now;
-      await pruneHistory(database, now - retentionDays * MS_PER_DAY, PRUNE_BATCH);
+      await store.pruneHistory(now - retentionDays * MS_PER_DAY, PRUNE_BATCH);
       // Expired keys are no longer replayed (ADR 15); this only keeps the table small.
-      await pruneIdempotencyKeys(database, now - IDEMPOTENCY_KEY_LIFETIME_MS, PRUNE_BATCH);
+      await store.pruneIdempotencyKeys(now - IDEMPOTENCY_KEY_LIFETIME_MS, PRUNE_BATCH);
     }
     return { pass, recovered, ended };
   }
 
   private async arm(): Promise<void> {
-    const { database, clock, maxSleepMs, lockTtlMs } = this.options;
-    const due = await nextDueAt(database);
+    const { store, clock, maxSleepMs, lockTtlMs } = this.options;
+    const due = await store.nextDueAt();
     const now = clock.now();
     // Wake at the next due instant; never sleep past the lock's renewal or the safety wake.
     const cap = Math.min(maxSleepMs, lockTtlMs / 3);

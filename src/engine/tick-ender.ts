@@ -3,9 +3,7 @@
 // the digest of every ended tick is decided too, also of those written ended (no run started).
 import { nextFailureStreak } from '../core/failure-streak.ts';
 import { tickOutcome } from '../core/tick-outcome.ts';
-import type { Database } from '../storage/database.ts';
-import { queueDigestsOfEndedTicks } from '../storage/digest-store.ts';
-import { endTick, failRunsPastDeadline, openTicks } from '../storage/tick-end-store.ts';
+import type { TickEndStore } from './scheduler-store.ts';
 
 export interface EndedTicks {
   readonly pastDeadline: number;
@@ -13,22 +11,17 @@ export interface EndedTicks {
 }
 
 export async function endTicks(
-  database: Database,
+  store: TickEndStore,
   now: number,
   batchSize = 500,
 ): Promise<EndedTicks> {
-  const pastDeadline = await failRunsPastDeadline(database, now);
+  const pastDeadline = await store.failRunsPastDeadline(now);
   let ended = 0;
-  for (const tick of await openTicks(database, batchSize)) {
+  for (const tick of await store.openTicks(batchSize)) {
     const outcome = tickOutcome(tick.statuses);
     if (outcome === undefined) continue;
-    const schedule = await database.db
-      .selectFrom('schedules')
-      .select('pause_after_failures')
-      .where('id', '=', tick.scheduleId)
-      .executeTakeFirst();
-    const pauseAfter = schedule?.pause_after_failures ?? null;
-    const done = await endTick(database, {
+    const pauseAfter = await store.pauseAfterFailures(tick.scheduleId);
+    const done = await store.endTick({
       tickId: tick.id,
       scheduleId: tick.scheduleId,
       outcome,
@@ -37,6 +30,6 @@ export async function endTicks(
     });
     if (done) ended++;
   }
-  await queueDigestsOfEndedTicks(database, now, batchSize);
+  await store.queueDigestsOfEndedTicks(now, batchSize);
   return { pastDeadline, ended };
 }

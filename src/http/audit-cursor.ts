@@ -1,15 +1,14 @@
 // The audit trail's cursor (ADR 18): its entries sort by time, then id, newest first, so the
 // cursor names both of the last entry shown — version 2 of ADR 14's cursor, decoded as strictly.
+import { decodeCursorToken, encodeCursorToken } from '../core/cursor-token.ts';
 import type { AuditEntryRecord, AuditPageRequest } from '../core/run-records.ts';
 import { auditTime } from '../core/run-records.ts';
 import { issue } from '../core/validation-issue.ts';
 import { ApiError } from './problem.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
-
 export const encodeAuditCursor = (at: number, id: string): string =>
-  Buffer.from(JSON.stringify({ v: 2, at, after: id })).toString('base64url');
+  encodeCursorToken({ v: 2, at, after: id });
 
 const bad = () =>
   new ApiError(
@@ -22,15 +21,9 @@ const bad = () =>
   );
 
 export function decodeAuditCursor(cursor: string): { at: number; id: string } {
-  if (!BASE64URL.test(cursor)) throw bad();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad();
-  const { v, at, after, ...rest } = value as Record<string, unknown>;
+  const value = decodeCursorToken(cursor);
+  if (value === undefined) throw bad();
+  const { v, at, after, ...rest } = value;
   if (
     v !== 2 ||
     !Number.isSafeInteger(at) ||

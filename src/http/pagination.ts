@@ -1,14 +1,12 @@
 // Cursor pagination in id order (ids are time-ordered UUIDv7). A cursor is base64url JSON naming
 // the last id of the page; it is decoded strictly, so an altered one is a 400, never a query (ADR 14).
+import { decodeCursorToken, encodeCursorToken } from '../core/cursor-token.ts';
 import type { PageRequest } from '../core/resources.ts';
 import { issue } from '../core/validation-issue.ts';
 import { ApiError } from './problem.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
-
-export const encodeCursor = (lastId: string): string =>
-  Buffer.from(JSON.stringify({ v: 1, after: lastId })).toString('base64url');
+export const encodeCursor = (lastId: string): string => encodeCursorToken({ v: 1, after: lastId });
 
 export function decodeCursor(cursor: string): string {
   const bad = () =>
@@ -20,18 +18,10 @@ export function decodeCursor(cursor: string): string {
         errors: [issue('/cursor', 'invalid_cursor', 'Not a cursor Rota issued.')],
       },
     );
-  if (!BASE64URL.test(cursor)) throw bad();
-  const bytes = Buffer.from(cursor, 'base64url');
   // Only the canonical spelling decodes: no padding games, no stray bits.
-  if (bytes.toString('base64url') !== cursor) throw bad();
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad();
-  const { v, after, ...rest } = value as Record<string, unknown>;
+  const value = decodeCursorToken(cursor);
+  if (value === undefined) throw bad();
+  const { v, after, ...rest } = value;
   if (v !== 1 || typeof after !== 'string' || !UUID.test(after) || Object.keys(rest).length > 0)
     throw bad();
   if (encodeCursor(after) !== cursor) throw bad();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DigestSource } from '../storage/digest-source-store.ts';
+import type { DigestSource } from '../core/digest-records.ts';
 import { buildDigestModel, OVERDUE_LISTED } from './build-digest-model.ts';
 
 const HOUR = 3_600_000;
@@ -35,11 +35,15 @@ const source = (over: Partial<DigestSource> = {}): DigestSource => ({
   schedule: {
     id: 's',
     name: 'Hourly',
-    cadence: JSON.stringify({
+    cadence: {
       type: 'cron',
       expression: '0 * * * *',
       timezone: 'America/New_York',
-    }),
+      dst_policy: { gap: 'shift', fold: 'first' },
+      start_at: null,
+      end_at: null,
+      jitter_seconds: 0,
+    },
     coverageWindowHours: 10,
   },
   projectName: 'P',

@@ -4,7 +4,7 @@
 import { MS_PER_HOUR } from '../core/civil-date.ts';
 import { atOrAbove, SEVERITIES, SEVERITY_LABELS, type Severity } from '../core/finding-severity.ts';
 import { RUN_STATUS_LABELS } from '../core/run-state.ts';
-import type { DigestSource } from '../storage/digest-source-store.ts';
+import type { DigestSource } from '../core/digest-records.ts';
 import type { DigestModel, DigestOverdueItem, DigestRun } from './digest-model.ts';
 import { formatDuration, formatLongLocalTime, formatShortLocalTime } from './local-time.ts';
 
@@ -187,11 +187,8 @@ function mostOverdue(
 const formatHours = (hours: number): string =>
   hours < 1 ? `${Math.round(hours * 60)} min` : `${Math.round(hours * 10) / 10} h`;
 
-function cadenceTimeZone(cadence: string): string {
-  try {
-    const parsed = JSON.parse(cadence) as { timezone?: unknown };
-    return typeof parsed.timezone === 'string' ? parsed.timezone : 'UTC';
-  } catch {
-    return 'UTC';
-  }
+/** The cadence's zone; UTC when the stored cadence could not be read or names none. */
+function cadenceTimeZone(cadence: DigestSource['schedule']['cadence']): string {
+  const zone: unknown = cadence?.timezone;
+  return typeof zone === 'string' ? zone : 'UTC';
 }

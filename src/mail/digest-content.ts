@@ -1,14 +1,13 @@
 // A stored digest's content: composed from its tick the first time it is needed (by the mailer,
 // a force-send or a read of the outbox), then kept, so every attempt sends the same mail under
 // the same Message-ID.
-import type { Database } from '../storage/database.ts';
-import { loadDigestSource } from '../storage/digest-source-store.ts';
-import { storeDigestContent, type StoredDigest } from '../storage/digest-store.ts';
+import type { DigestRecord } from '../core/digest-records.ts';
 import { buildDigestModel } from './build-digest-model.ts';
 import { composeDigest } from './compose-digest.ts';
+import type { DigestContentStore } from './mail-store.ts';
 
 export interface ContentDeps {
-  readonly database: Database;
+  readonly store: { readonly content: DigestContentStore };
   readonly publicUrl: string;
   readonly mailFrom: string;
   readonly now: () => number;
@@ -17,10 +16,10 @@ export interface ContentDeps {
 /** A digest with its content, or undefined when its tick is gone (pruned, schedule deleted). */
 export async function withContent(
   deps: ContentDeps,
-  digest: StoredDigest,
-): Promise<StoredDigest | undefined> {
+  digest: DigestRecord,
+): Promise<DigestRecord | undefined> {
   if (digest.message_id !== null) return digest;
-  const source = await loadDigestSource(deps.database, digest.tick_id);
+  const source = await deps.store.content.loadSource(digest.tick_id);
   if (source === undefined) return undefined;
   const model = buildDigestModel(source, {
     publicUrl: deps.publicUrl,
@@ -28,8 +27,7 @@ export async function withContent(
     notice: digest.notice,
   });
   const composed = composeDigest(model);
-  return storeDigestContent(
-    deps.database,
+  return deps.store.content.storeContent(
     digest.id,
     { ...composed, messageId: messageIdFor(digest.id, deps.mailFrom, deps.publicUrl) },
     deps.now(),

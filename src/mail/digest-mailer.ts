@@ -4,24 +4,20 @@
 // scheduler role; a tick or a force-send wakes it, and it also looks every `pollMs`.
 import { addressProblem } from '../core/digest-config.ts';
 import { retryDecision } from '../core/digest-delivery.ts';
-import type { Database } from '../storage/database.ts';
-import {
-  claimDigests,
-  finishDelivery,
-  nextDigestDueAt,
-  recoverExpiredDigests,
-  type DeliveryResult,
-  type StoredDigest,
-} from '../storage/digest-store.ts';
+import type { DeliveryResult, DigestRecord } from '../core/digest-records.ts';
 import { withContent } from './digest-content.ts';
 import type { DigestTransport } from './digest-transport.ts';
+import type { DigestContentStore, DigestDeliveryStore } from './mail-store.ts';
 
 export interface MailerTimer {
   cancel(): void;
 }
 
 export interface DigestMailerOptions {
-  readonly database: Database;
+  readonly store: {
+    readonly delivery: DigestDeliveryStore;
+    readonly content: DigestContentStore;
+  };
   readonly transport: DigestTransport;
   /** This process, as named in leases. */
   readonly holder: string;
@@ -36,7 +32,7 @@ export interface DigestMailerOptions {
   readonly batch?: number;
   readonly onError?: (error: unknown) => void;
   /** Every attempt's result, for logs. */
-  readonly onAttempt?: (digest: StoredDigest, result: DeliveryResult) => void;
+  readonly onAttempt?: (digest: DigestRecord, result: DeliveryResult) => void;
 }
 
 const DEFAULT_POLL_MS = 15_000;
@@ -80,24 +76,23 @@ export class DigestMailer {
 
   private async round(): Promise<void> {
     if (this.stopped) return;
-    const {
-      database,
-      holder,
-      now,
-      leaseMs = DEFAULT_LEASE_MS,
-      batch = DEFAULT_BATCH,
-    } = this.options;
-    await recoverExpiredDigests(database, now());
+    const { store, holder, now, leaseMs = DEFAULT_LEASE_MS, batch = DEFAULT_BATCH } = this.options;
+    await store.delivery.recoverExpired(now());
     for (let i = 0; i < MAX_BATCHES_PER_POLL && !this.stopped; i++) {
-      const claimed = await claimDigests(database, { holder, now: now(), leaseMs, limit: batch });
+      const claimed = await store.delivery.claim({
+        holder,
+        now: now(),
+        leaseMs,
+        limit: batch,
+      });
       for (const digest of claimed) await this.deliver(digest);
       if (claimed.length < batch) return;
     }
   }
 
-  private async deliver(claimed: StoredDigest): Promise<void> {
-    const { database } = this.options;
-    let digest: StoredDigest | undefined = claimed;
+  private async deliver(claimed: DigestRecord): Promise<void> {
+    const { store } = this.options;
+    let digest: DigestRecord | undefined = claimed;
     let result: DeliveryResult;
     try {
       digest = await withContent(this.options, claimed);
@@ -107,12 +102,12 @@ export class DigestMailer {
       const failure = { message: `Could not deliver the digest: ${(error as Error).message}` };
       result = this.outcome({ ok: false, failure }, claimed.attempts);
     }
-    await finishDelivery(database, { id: claimed.id, fence: claimed.fence }, result);
+    await store.delivery.finish({ id: claimed.id, fence: claimed.fence }, result);
     this.options.onAttempt?.(digest ?? claimed, result);
   }
 
   private async attempt(
-    digest: StoredDigest | undefined,
+    digest: DigestRecord | undefined,
     attempt: number,
   ): Promise<DeliveryResult> {
     const { transport, now, mailFrom } = this.options;
@@ -175,9 +170,9 @@ export class DigestMailer {
   private async arm(): Promise<void> {
     this.timer?.cancel();
     if (this.stopped) return;
-    const { database, now, timer, pollMs = DEFAULT_POLL_MS } = this.options;
+    const { store, now, timer, pollMs = DEFAULT_POLL_MS } = this.options;
     // Wake for the next retry if it comes before the regular look; on error, look again later.
-    const due = await nextDigestDueAt(database).catch(() => null);
+    const due = await store.delivery.nextDueAt().catch(() => null);
     if (this.stopped) return;
     const delay = due === null ? pollMs : Math.min(pollMs, Math.max(MIN_DELAY_MS, due - now()));
     this.timer = timer(delay, () => void this.poll());

@@ -2,22 +2,15 @@
 // list and read the outbox, and the mail status. Every call is scoped by the caller's tenant;
 // an id of another tenant reads as absent (the route answers 404).
 import { storedDigestConfig } from '../core/digest-config.ts';
-import type { Database } from '../storage/database.ts';
-import {
-  deliveryFigures,
-  digestTarget,
-  listDigests,
-  readDigest,
-} from '../storage/digest-read-store.ts';
-import { insertDigest } from '../storage/digest-store.ts';
 import { withContent } from './digest-content.ts';
 import { DigestRequestError } from './digest-request-error.ts';
 import { decodeOutboxCursor, encodeOutboxCursor, InvalidOutboxCursor } from './outbox-cursor.ts';
 import type { DigestTransport } from './digest-transport.ts';
+import type { DigestContentStore, OutboxStore } from './mail-store.ts';
 import { outboxEntry, outboxSummary, type OutboxEntry, type OutboxSummary } from './outbox-view.ts';
 
 export interface MailServiceDeps {
-  readonly database: Database;
+  readonly store: { readonly content: DigestContentStore; readonly outbox: OutboxStore };
   readonly transport: Pick<DigestTransport, 'kind' | 'description'>;
   readonly publicUrl: string;
   readonly mailFrom: string;
@@ -58,10 +51,10 @@ const RECENT_FAILURES = 5;
 export const MAX_OUTBOX_PAGE = 100;
 
 export function createMailService(deps: MailServiceDeps): MailService {
-  const { database, now } = deps;
+  const { store, now } = deps;
   return {
     async forceDigest(scheduleId, tenantId) {
-      const target = await digestTarget(database, tenantId, scheduleId);
+      const target = await store.outbox.target(tenantId, scheduleId);
       if (target === undefined) return undefined;
       const config = storedDigestConfig(target.digestConfig);
       if (config === null || !config.enabled) {
@@ -77,7 +70,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
         );
       }
       const id = deps.newId();
-      await insertDigest(database, {
+      await store.outbox.insert({
         id,
         tenantId,
         scheduleId,
@@ -88,7 +81,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
         notice: FORCED_NOTICE,
         now: now(),
       });
-      const digest = await readDigest(database, tenantId, id);
+      const digest = await store.outbox.read(tenantId, id);
       const composed = digest === undefined ? undefined : await withContent(deps, digest);
       deps.wake?.();
       return composed === undefined ? undefined : outboxEntry(composed);
@@ -98,7 +91,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
       const limit = Math.max(1, Math.min(MAX_OUTBOX_PAGE, Math.trunc(page.limit)));
       const after = page.cursor === undefined ? undefined : decodeOutboxCursor(page.cursor);
       if (page.cursor !== undefined && after === undefined) throw new InvalidOutboxCursor();
-      const result = await listDigests(database, tenantId, { limit, after });
+      const result = await store.outbox.list(tenantId, { limit, after });
       return {
         data: result.digests.map(outboxSummary),
         next_cursor: result.next === null ? null : encodeOutboxCursor(result.next),
@@ -106,7 +99,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
     },
 
     async readOutboxEntry(tenantId, id) {
-      const digest = await readDigest(database, tenantId, id);
+      const digest = await store.outbox.read(tenantId, id);
       if (digest === undefined) return undefined;
       // A digest the mailer has not reached yet is composed now, once, as it will be sent.
       const composed = await withContent(deps, digest);
@@ -114,7 +107,7 @@ export function createMailService(deps: MailServiceDeps): MailService {
     },
 
     async mailStatus(tenantId) {
-      const figures = await deliveryFigures(database, tenantId, RECENT_FAILURES);
+      const figures = await store.outbox.figures(tenantId, RECENT_FAILURES);
       return {
         transport: deps.transport.kind,
         destination: deps.transport.description,

@@ -1,16 +1,17 @@
 // Digests as the API shows them (`GET /api/v1/outbox`, `/outbox/{id}`, the force-send answer):
 // snake_case, ISO instants, recipients as a list.
 import { formatInstant } from '../core/instant.ts';
-import type { StoredDigest } from '../storage/digest-store.ts';
+import type { DigestStatus } from '../core/digest-delivery.ts';
+import type { DigestKind, DigestRecord, MailTransportKind } from '../core/digest-records.ts';
 
 export interface OutboxSummary {
   readonly id: string;
   readonly schedule_id: string;
   readonly tick_id: string;
   /** `tick`: sent when the tick ended; `forced`: POST /schedules/{id}/digest. */
-  readonly kind: 'tick' | 'forced';
-  readonly status: 'queued' | 'sending' | 'sent' | 'failed';
-  readonly transport: 'smtp' | 'outbox' | null;
+  readonly kind: DigestKind;
+  readonly status: DigestStatus;
+  readonly transport: MailTransportKind | null;
   readonly recipients: readonly string[];
   /** null until the digest is composed (moments after it is queued). */
   readonly subject: string | null;
@@ -31,7 +32,7 @@ export interface OutboxEntry extends OutboxSummary {
 
 const instant = (ms: number | null): string | null => (ms === null ? null : formatInstant(ms));
 
-export const outboxSummary = (d: StoredDigest): OutboxSummary => ({
+export const outboxSummary = (d: DigestRecord): OutboxSummary => ({
   id: d.id,
   schedule_id: d.schedule_id,
   tick_id: d.tick_id,
@@ -49,7 +50,7 @@ export const outboxSummary = (d: StoredDigest): OutboxSummary => ({
   created_at: formatInstant(d.created_at),
 });
 
-export const outboxEntry = (d: StoredDigest): OutboxEntry => ({
+export const outboxEntry = (d: DigestRecord): OutboxEntry => ({
   ...outboxSummary(d),
   html: d.html ?? '',
   text: d.text ?? '',

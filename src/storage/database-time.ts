@@ -4,13 +4,8 @@
 import { sql } from 'kysely';
 import type { Database } from './database.ts';
 
-export async function readDatabaseTime(database: Database): Promise<number> {
-  const query =
-    database.dialect === 'postgres'
-      ? sql<{ ms: number }>`select (extract(epoch from clock_timestamp()) * 1000)::float8 as ms`
-      : sql<{ ms: number }>`select unixepoch('subsec') * 1000 as ms`;
-  const { rows } = await query.execute(database.db);
-  return Math.round(Number(rows[0]?.ms));
+export function readDatabaseTime(database: Database): Promise<number> {
+  return database.readTime();
 }
 
 /** Resolves when the database answers a trivial query (readiness probes). */

@@ -1,7 +1,6 @@
 // Numbered migrations, applied in order on start or by `rota migrate`. Each is code (no SQL
 // files), given the dialect for the few types that differ; each runs in its own transaction on
 // both databases, so a failed one leaves nothing behind; a migration, once released, never changes.
-import { sql } from 'kysely';
 import { Migrator, type Migration } from 'kysely/migration';
 import type { Database, Dialect } from './database.ts';
 import { initial } from './migrations/0001-initial.ts';
@@ -44,13 +43,12 @@ export async function applyMigrations(
   database: Database,
   migrations: MigrationSet,
 ): Promise<MigrationOutcome> {
+  const schema = await database.migrationSchema();
   const migrator = new Migrator({
     db: database.db,
     // Kysely looks for its bookkeeping tables in every schema unless told which one: another
     // schema's Rota tables in the same PostgreSQL database would pass for ours.
-    ...(database.dialect === 'postgres'
-      ? { migrationTableSchema: await currentSchema(database) }
-      : {}),
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
     provider: {
       getMigrations: () =>
         Promise.resolve(
@@ -66,14 +64,4 @@ export async function applyMigrations(
     throw new Error(`migration failed: ${reason}`, { cause: error });
   }
   return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
-}
-
-async function currentSchema(database: Database): Promise<string> {
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(
-    database.db,
-  );
-  const schema = rows[0]?.schema;
-  if (schema === undefined || schema === null)
-    throw new Error('migration failed: the PostgreSQL search_path names no existing schema');
-  return schema;
 }

@@ -17,6 +17,7 @@ import { apiServices } from '../../src/main.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { uuidv7 } from '../../src/storage/new-id.ts';
 import { testTokens } from './test-authenticator.ts';
+import { mailStore } from '../../src/storage/mail-storage.ts';
 
 /** 2027-03-10T12:00:00Z: a Wednesday, before the US spring-forward of 2027-03-14. */
 export const T0 = Date.UTC(2027, 2, 10, 12, 0);
@@ -80,7 +81,7 @@ export async function apiHarness(
       .execute();
   }
   const mail = {
-    database,
+    store: mailStore(database),
     transport: options.mailTransport ?? outboxTransport,
     publicUrl: 'https://rota.example.test',
     mailFrom: 'Rota <rota@example.test>',

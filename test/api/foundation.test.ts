@@ -20,6 +20,7 @@ import { testSecretBox } from '../../src/auth/auth.test-helpers.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { apiHarness, T0, type ApiHarness } from './api-harness.ts';
 import { testTokens } from './test-authenticator.ts';
+import { mailStore } from '../../src/storage/mail-storage.ts';
 
 const PROBLEM = 'application/problem+json';
 
@@ -159,7 +160,7 @@ describe('an unreachable database', () => {
         credentials: [bearerCredential(tokens.authenticate)],
         newId: () => uuidv7(T0),
         mail: createMailService({
-          database,
+          store: mailStore(database),
           transport: outboxTransport,
           publicUrl: 'https://rota.example.test',
           mailFrom: 'rota@example.test',

@@ -9,6 +9,7 @@ import { runSchedulerPass, type PassReport } from '../../src/engine/scheduler-pa
 import type { Database } from '../../src/storage/database.ts';
 import { describePostgres, POSTGRES_URL, type TestDatabase } from '../storage/databases.ts';
 import { seedEngineSchedule } from './seed.ts';
+import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
 
 const T = parseInstant('2027-01-04T09:00:00Z') as number;
 const HOURLY = { type: 'cron', expression: '0 * * * *' };
@@ -57,7 +58,7 @@ describePostgres('a tenant budget across scheduler replicas', (fresh) => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const passA = runSchedulerPass(
       {
-        database: a,
+        store: schedulerStore(a).firing,
         newId: randomUUID,
         holder: 'replica-a',
         batchSize: 1,
@@ -74,7 +75,7 @@ describePostgres('a tenant budget across scheduler replicas', (fresh) => {
     // Replica B takes the other schedule meanwhile.
     let passBDone = false;
     const passB = runSchedulerPass(
-      { database: b, newId: randomUUID, holder: 'replica-b', batchSize: 1 },
+      { store: schedulerStore(b).firing, newId: randomUUID, holder: 'replica-b', batchSize: 1 },
       T,
     ).finally(() => (passBDone = true));
     // Until B either waits for A's hold on the tenant's budget or, without one, is done.

@@ -9,6 +9,7 @@ import type { Database } from '../../src/storage/database.ts';
 import { claimRuns, finishRun } from '../../src/storage/run-store.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { seedEngineSchedule } from './seed.ts';
+import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
 
 const at = (text: string): number => parseInstant(text) as number;
 const MINUTE = 60_000;
@@ -28,7 +29,10 @@ describeEachDatabase('scheduler pass', (fresh) => {
     await current?.dispose();
     current = undefined;
   });
-  const deps = (database: Database) => ({ database, newId: randomUUID });
+  const deps = (database: Database) => ({
+    store: schedulerStore(database).firing,
+    newId: randomUUID,
+  });
 
   /** Runs a pass every `step` from `from` to `to`, as a clock-driven loop would. */
   async function passes(database: Database, from: number, to: number, step: number) {
@@ -356,7 +360,10 @@ describeEachDatabase('scheduler pass', (fresh) => {
     });
     const now = at('2027-01-10T12:00:00Z');
     await runSchedulerPass(deps(database), now);
-    expect(await endTicks(database, now + MINUTE)).toEqual({ pastDeadline: 0, ended: 0 });
+    expect(await endTicks(schedulerStore(database).ticks, now + MINUTE)).toEqual({
+      pastDeadline: 0,
+      ended: 0,
+    });
     const statuses = await database.db.selectFrom('runs').select('status').execute();
     expect(statuses.map((r) => r.status)).toEqual(['queued', 'queued', 'queued']);
   });

@@ -16,6 +16,7 @@ import { openSqlite } from '../../src/storage/sqlite/sqlite-database.ts';
 import { ensureDefaultTenant } from '../../src/storage/tenant-store.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { seedEngineSchedule } from './seed.ts';
+import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
 
 const at = (text: string): number => parseInstant(text) as number;
 const MINUTE = 60_000;
@@ -51,7 +52,7 @@ class ManualClock implements Clock {
 
 const scheduler = (database: Database, clock: Clock, holder = 'rota-1') =>
   new Scheduler({
-    database,
+    store: schedulerStore(database),
     clock,
     newId: randomUUID,
     holder,

@@ -6,9 +6,10 @@ import { runSchedulerPass } from '../../src/engine/scheduler-pass.ts';
 import { endTicks } from '../../src/engine/tick-ender.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { claimRuns, finishRun } from '../../src/storage/run-store.ts';
-import { pruneHistory } from '../../src/storage/tick-end-store.ts';
+import { pruneHistory } from '../../src/storage/ticks/tick-ends.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { seedEngineSchedule } from './seed.ts';
+import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
 
 const at = (text: string): number => parseInstant(text) as number;
 const HOUR = 3_600_000;
@@ -44,7 +45,7 @@ describeEachDatabase('ending ticks', (fresh) => {
     fire: number,
     statuses: ('completed' | 'failed')[],
   ) {
-    await runSchedulerPass({ database, newId: randomUUID }, fire);
+    await runSchedulerPass({ store: schedulerStore(database).firing, newId: randomUUID }, fire);
     const claimed = await claimRuns(database, {
       workerId: 'w',
       now: fire + 1,
@@ -71,19 +72,34 @@ describeEachDatabase('ending ticks', (fresh) => {
     await hourly(database);
     await tickAndRun(database, T1, ['completed', 'completed']);
     await tickAndRun(database, T1 + HOUR, ['completed', 'failed']);
-    await runSchedulerPass({ database, newId: randomUUID }, T1 + 2 * HOUR); // its runs stay queued
-    expect(await endTicks(database, T1 + 2 * HOUR + 10)).toEqual({ pastDeadline: 0, ended: 2 });
+    await runSchedulerPass(
+      { store: schedulerStore(database).firing, newId: randomUUID },
+      T1 + 2 * HOUR,
+    ); // its runs stay queued
+    expect(await endTicks(schedulerStore(database).ticks, T1 + 2 * HOUR + 10)).toEqual({
+      pastDeadline: 0,
+      ended: 2,
+    });
     expect(await outcomes(database)).toEqual(['succeeded', 'failed', null]);
-    expect(await endTicks(database, T1 + 2 * HOUR + 20)).toEqual({ pastDeadline: 0, ended: 0 });
+    expect(await endTicks(schedulerStore(database).ticks, T1 + 2 * HOUR + 20)).toEqual({
+      pastDeadline: 0,
+      ended: 0,
+    });
   });
 
   it('fails runs still queued at the tick deadline with tick_deadline, and so the tick', async () => {
     current = await fresh();
     const { database } = current;
     await hourly(database, 1);
-    await runSchedulerPass({ database, newId: randomUUID }, T1);
-    expect(await endTicks(database, T1 + 59 * 60_000)).toEqual({ pastDeadline: 0, ended: 0 });
-    expect(await endTicks(database, T1 + HOUR + 1)).toEqual({ pastDeadline: 1, ended: 1 });
+    await runSchedulerPass({ store: schedulerStore(database).firing, newId: randomUUID }, T1);
+    expect(await endTicks(schedulerStore(database).ticks, T1 + 59 * 60_000)).toEqual({
+      pastDeadline: 0,
+      ended: 0,
+    });
+    expect(await endTicks(schedulerStore(database).ticks, T1 + HOUR + 1)).toEqual({
+      pastDeadline: 1,
+      ended: 1,
+    });
     const run = await database.db
       .selectFrom('runs')
       .select(['status', 'error_code', 'agents_spawned'])
@@ -99,14 +115,14 @@ describeEachDatabase('ending ticks', (fresh) => {
     await tickAndRun(database, T1, ['failed']);
     await tickAndRun(database, T1 + HOUR, ['completed']);
     await tickAndRun(database, T1 + 2 * HOUR, ['failed']);
-    await endTicks(database, T1 + 2 * HOUR + 10);
+    await endTicks(schedulerStore(database).ticks, T1 + 2 * HOUR + 10);
     let schedule = await database.db
       .selectFrom('schedules')
       .select(['enabled', 'consecutive_failures'])
       .executeTakeFirstOrThrow();
     expect(schedule).toEqual({ enabled: 1, consecutive_failures: 1 });
     await tickAndRun(database, T1 + 3 * HOUR, ['failed']);
-    await endTicks(database, T1 + 3 * HOUR + 10);
+    await endTicks(schedulerStore(database).ticks, T1 + 3 * HOUR + 10);
     const paused = await database.db
       .selectFrom('schedules')
       .select(['enabled', 'consecutive_failures', 'pause_note', 'next_fire_at'])
@@ -119,7 +135,12 @@ describeEachDatabase('ending ticks', (fresh) => {
         'Paused automatically after 2 consecutive failed ticks (pause_after_failures: 2).',
     });
     // A paused schedule has no fire times: the next pass ticks nothing.
-    expect(await runSchedulerPass({ database, newId: randomUUID }, T1 + 4 * HOUR)).toEqual({
+    expect(
+      await runSchedulerPass(
+        { store: schedulerStore(database).firing, newId: randomUUID },
+        T1 + 4 * HOUR,
+      ),
+    ).toEqual({
       ticks: 0,
       missed: 0,
       latenessMs: [],
@@ -136,9 +157,12 @@ describeEachDatabase('ending ticks', (fresh) => {
     const { database } = current;
     await hourly(database, 1);
     for (let h = 0; h < 5; h++) await tickAndRun(database, T1 + h * HOUR, ['completed']);
-    await runSchedulerPass({ database, newId: randomUUID }, T1 + 5 * HOUR);
+    await runSchedulerPass(
+      { store: schedulerStore(database).firing, newId: randomUUID },
+      T1 + 5 * HOUR,
+    );
     await claimRuns(database, { workerId: 'w', now: T1 + 5 * HOUR + 1, leaseMs: HOUR, limit: 1 }); // running, old
-    await endTicks(database, T1 + 5 * HOUR + 10);
+    await endTicks(schedulerStore(database).ticks, T1 + 5 * HOUR + 10);
     const cutoff = T1 + 10 * HOUR; // everything is older
     expect(await pruneHistory(database, cutoff, 2)).toEqual({ runs: 2, ticks: 2, missed: 0 });
     expect(await pruneHistory(database, cutoff, 100)).toEqual({ runs: 3, ticks: 3, missed: 0 });

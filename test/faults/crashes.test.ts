@@ -10,6 +10,7 @@ import type { Database } from '../../src/storage/database.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { seedEngineSchedule } from '../engine/seed.ts';
 import { reap, startFaultProcess, type Child } from './child.ts';
+import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
 
 interface AgentCall {
   readonly key: string | undefined;
@@ -93,7 +94,7 @@ describeEachDatabase('crashes', (fresh) => {
       .updateTable('agents')
       .set({ kind: 'http', config: JSON.stringify({ url: agentUrl }) })
       .execute();
-    await runSchedulerPass({ database, newId: randomUUID }, at);
+    await runSchedulerPass({ store: schedulerStore(database).firing, newId: randomUUID }, at);
     const run = await database.db.selectFrom('runs').select('id').executeTakeFirstOrThrow();
     return run.id;
   }

@@ -11,6 +11,7 @@ import { executors } from '../../src/worker/executors/registry.ts';
 import { parseAllowList } from '../../src/worker/net/address-policy.ts';
 import { Worker } from '../../src/worker/worker.ts';
 import type { DatabaseSpec } from '../storage/databases.ts';
+import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
 
 export interface FaultProcessOptions {
   readonly role: 'scheduler' | 'worker';
@@ -44,7 +45,7 @@ if (options.role === 'scheduler') {
     await forever();
   };
   const scheduler = new Scheduler({
-    database,
+    store: schedulerStore(database),
     clock: systemClock,
     newId: randomUUID,
     holder,

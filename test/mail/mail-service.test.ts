@@ -19,11 +19,12 @@ import {
   PUBLIC_URL,
 } from './mail-test-kit.ts';
 import { SmtpSink } from './smtp-sink.ts';
+import { mailStore } from '../../src/storage/mail-storage.ts';
 
 const serviceFor = (database: Database, transport: DigestTransport, clock: HandClock) => {
   const woken: number[] = [];
   const service = createMailService({
-    database,
+    store: mailStore(database),
     transport,
     publicUrl: PUBLIC_URL,
     mailFrom: MAIL_FROM,

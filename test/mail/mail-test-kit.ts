@@ -10,6 +10,8 @@ import {
   seedExampleTick,
   type ExampleTickOptions,
 } from '../fixtures/example-tick.ts';
+import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
+import { mailStore } from '../../src/storage/mail-storage.ts';
 
 export const PUBLIC_URL = 'https://rota.example.test';
 export const MAIL_FROM = 'Rota <rota@example.test>';
@@ -33,13 +35,13 @@ export async function endedExampleTick(
   options: Partial<ExampleTickOptions> = {},
 ) {
   const tick = await seedExampleTick(database, { digestConfig, newId: randomUUID, ...options });
-  await endTicks(database, ENDED_AT);
+  await endTicks(schedulerStore(database).ticks, ENDED_AT);
   return tick;
 }
 
 export const mailerFor = (database: Database, transport: DigestTransport, clock: HandClock) =>
   new DigestMailer({
-    database,
+    store: mailStore(database),
     transport,
     holder: 'mailer-1',
     publicUrl: PUBLIC_URL,

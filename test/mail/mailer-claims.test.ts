@@ -5,7 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import { withContent } from '../../src/mail/digest-content.ts';
 import { smtpTransport } from '../../src/mail/smtp-transport.ts';
 import type { DigestTransport } from '../../src/mail/digest-transport.ts';
-import { claimDigests } from '../../src/storage/digest-store.ts';
+import { claimDigests } from '../../src/storage/digests/delivery-queue.ts';
 import { describeEachDatabase, describePostgres, type TestDatabase } from '../storage/databases.ts';
 import {
   digestRows,
@@ -16,6 +16,7 @@ import {
   PUBLIC_URL,
 } from './mail-test-kit.ts';
 import { SmtpSink } from './smtp-sink.ts';
+import { mailStore } from '../../src/storage/mail-storage.ts';
 
 let current: TestDatabase | undefined;
 let sink: SmtpSink | undefined;
@@ -43,7 +44,7 @@ describeEachDatabase('a mailer that died while sending', (fresh) => {
       limit: 1,
     });
     const composed = await withContent(
-      { database, publicUrl: PUBLIC_URL, mailFrom: MAIL_FROM, now: clock.now },
+      { store: mailStore(database), publicUrl: PUBLIC_URL, mailFrom: MAIL_FROM, now: clock.now },
       claimed!,
     );
     const mailer = mailerFor(database, transport, clock);

@@ -7,16 +7,16 @@ import {
   digestTarget,
   listDigests,
   readDigest,
-} from '../../src/storage/digest-read-store.ts';
-import { loadDigestSource } from '../../src/storage/digest-source-store.ts';
+} from '../../src/storage/digests/outbox-reads.ts';
+import { loadDigestSource } from '../../src/storage/digests/digest-source.ts';
 import {
   claimDigests,
   finishDelivery,
   insertDigest,
   queueDigestsOfEndedTicks,
   recoverExpiredDigests,
-} from '../../src/storage/digest-store.ts';
-import { endTick } from '../../src/storage/tick-end-store.ts';
+} from '../../src/storage/digests/delivery-queue.ts';
+import { endTick } from '../../src/storage/ticks/tick-ends.ts';
 import { describeEachDatabase, describePostgres, type TestDatabase } from './databases.ts';
 import { id, runRow, seedSchedule, T0, tickRow } from './fixtures.ts';
 

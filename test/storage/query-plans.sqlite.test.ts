@@ -10,14 +10,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/storage/database.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { claimRuns, nextDispatchAt, recoverExpiredLeases } from '../../src/storage/run-store.ts';
-import {
-  agentsSpentSince,
-  dueSchedules,
-  loadTickContext,
-} from '../../src/storage/schedule-store.ts';
+import { dueSchedules } from '../../src/storage/schedule-store.ts';
+import { agentsSpentSince, loadTickContext } from '../../src/storage/ticks/tick-contexts.ts';
 import { openSqlite } from '../../src/storage/sqlite/sqlite-database.ts';
-import { failRunsPastDeadline, openTicks } from '../../src/storage/tick-end-store.ts';
-import { queueDigestsOfEndedTicks } from '../../src/storage/digest-store.ts';
+import { failRunsPastDeadline, openTicks } from '../../src/storage/ticks/tick-ends.ts';
+import { queueDigestsOfEndedTicks } from '../../src/storage/digests/delivery-queue.ts';
 import { seedSchedule, T0 } from './fixtures.ts';
 
 /**

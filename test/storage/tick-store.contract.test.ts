@@ -2,7 +2,7 @@
 // many writers race for it.
 import { afterEach, expect, it } from 'vitest';
 import type { Database } from '../../src/storage/database.ts';
-import { writeTick, type TickWrite } from '../../src/storage/tick-store.ts';
+import { writeTick, type TickWrite } from '../../src/storage/ticks/tick-writes.ts';
 import { describeEachDatabase, type TestDatabase } from './databases.ts';
 import { runRow, seedSchedule, T0, tickRow } from './fixtures.ts';
 

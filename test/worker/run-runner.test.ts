@@ -15,6 +15,7 @@ import { StepFailed } from '../../src/worker/executor.ts';
 import { executeRun } from '../../src/worker/run-runner.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { seedEngineSchedule } from '../engine/seed.ts';
+import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
 
 let site: Server;
 let base: string;
@@ -69,7 +70,7 @@ describeEachDatabase('running a journey', (fresh) => {
       .updateTable('journeys')
       .set({ inputs: JSON.stringify(inputs) })
       .execute();
-    await runSchedulerPass({ database, newId: randomUUID }, T);
+    await runSchedulerPass({ store: schedulerStore(database).firing, newId: randomUUID }, T);
     const [run] = await claimRuns(database, {
       workerId: 'w',
       now: Date.now(),
@@ -313,7 +314,10 @@ describeEachDatabase('running a journey', (fresh) => {
     expect(stored.error_code).toBe('agent_error');
 
     // The next hour's run meets an agent answering with bad output: no retry for that.
-    await runSchedulerPass({ database, newId: randomUUID }, T + 3_600_000);
+    await runSchedulerPass(
+      { store: schedulerStore(database).firing, newId: randomUUID },
+      T + 3_600_000,
+    );
     const [next] = await claimRuns(database, {
       workerId: 'w',
       now: Date.now(),

@@ -16,6 +16,7 @@ import {
   type TestDatabase,
 } from '../storage/databases.ts';
 import { seedEngineSchedule } from '../engine/seed.ts';
+import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
 
 const T = parseInstant('2027-01-01T01:00:00Z') as number;
 const realTimer = (ms: number, fire: () => void) => {
@@ -44,7 +45,7 @@ async function queuedRuns(database: Database, count: number) {
     items: count,
     dailyBudget: count,
   });
-  await runSchedulerPass({ database, newId: randomUUID }, T);
+  await runSchedulerPass({ store: schedulerStore(database).firing, newId: randomUUID }, T);
 }
 
 /** An executor that completes every call, and says when it has been called `count` times. */

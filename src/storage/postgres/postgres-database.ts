@@ -1,10 +1,11 @@
 // PostgreSQL for several replicas. BIGINT columns hold epoch milliseconds, which fit a double
 // exactly, so they are read as numbers; `schema` isolates a test run's tables.
 import pg from 'pg';
-import { Kysely, PostgresDialect, type DatabaseIntrospector } from 'kysely';
-import type { Database } from '../database.ts';
+import { Kysely, PostgresDialect, sql, type DatabaseIntrospector } from 'kysely';
+import { flatCoordination, type Coordination, type Database } from '../database.ts';
 import type { Schema } from '../schema.ts';
 import { CurrentSchemaIntrospector } from './current-schema-introspector.ts';
+import { postgresStatements } from './postgres-statements.ts';
 import { listenForRunsQueued, notifyRunsQueued, runsQueuedChannel } from './run-notifications.ts';
 
 const INT8_OID = 20;
@@ -60,13 +61,11 @@ export function openPostgres({
   pool.on('error', (error) => onIdleError(error));
   const db = new Kysely<Schema>({ dialect: new CurrentSchemaDialect({ pool }) });
   const channel = runsQueuedChannel(schema);
-  return {
-    db,
-    dialect: 'postgres',
+  const coordination: Coordination = {
+    singleProcess: false,
     claimable: (query) => query.forUpdate().skipLocked(),
     exclusiveLock: (query) => query.forNoKeyUpdate(),
     sharedLock: (query) => query.forShare(),
-    write: (work) => db.transaction().execute(work),
     runsQueued: (executor) => notifyRunsQueued(executor, channel),
     onRunsQueued: (listener) =>
       listenForRunsQueued({
@@ -76,6 +75,21 @@ export function openPostgres({
         onError: onIdleError,
         ...(listenRetryMs === undefined ? {} : { retryFirstMs: listenRetryMs }),
       }),
+  };
+  return {
+    db,
+    dialect: 'postgres',
+    coordination,
+    ...flatCoordination(coordination),
+    statements: postgresStatements,
+    readTime: async () => {
+      const { rows } = await sql<{
+        ms: number;
+      }>`select (extract(epoch from clock_timestamp()) * 1000)::float8 as ms`.execute(db);
+      return Math.round(Number(rows[0]?.ms));
+    },
+    migrationSchema: () => currentSchema(db),
+    write: (work) => db.transaction().execute(work),
     close: () => db.destroy(),
   };
 }
@@ -85,4 +99,15 @@ class CurrentSchemaDialect extends PostgresDialect {
   override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
     return new CurrentSchemaIntrospector(db);
   }
+}
+
+/** The schema this connection's unqualified names resolve to (its search_path's first). */
+async function currentSchema(db: Kysely<Schema>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(
+    db,
+  );
+  const schema = rows[0]?.schema;
+  if (schema === undefined || schema === null)
+    throw new Error('migration failed: the PostgreSQL search_path names no existing schema');
+  return schema;
 }

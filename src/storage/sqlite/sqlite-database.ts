@@ -5,14 +5,16 @@
 import BetterSqlite3 from 'better-sqlite3';
 import {
   Kysely,
+  sql,
   SqliteAdapter,
   SqliteDialect,
   type DialectAdapter,
   type SqliteDatabase,
 } from 'kysely';
-import type { Database } from '../database.ts';
+import { flatCoordination, type Coordination, type Database } from '../database.ts';
 import type { Schema } from '../schema.ts';
 import { GroupCommit } from './group-commit.ts';
+import { sqliteStatements } from './sqlite-statements.ts';
 
 export interface SqliteOptions {
   /** A file path, or ":memory:". */
@@ -39,14 +41,12 @@ export function openSqlite({ path, busyTimeoutMs = 5_000, onQuery }: SqliteOptio
   // only here. A listener's reads wait for the writing transaction to end on the one connection.
   const listeners = new Set<() => void>();
   const writes = new GroupCommit(db);
-  return {
-    db,
-    dialect: 'sqlite',
+  const coordination: Coordination = {
+    singleProcess: true,
     // BEGIN IMMEDIATE already holds the only write lock: nothing else can claim meanwhile.
     claimable: (query) => query,
     exclusiveLock: (query) => query,
     sharedLock: (query) => query,
-    write: (work) => writes.write(work),
     runsQueued: () => {
       for (const listener of listeners) setImmediate(listener);
       return Promise.resolve();
@@ -59,6 +59,21 @@ export function openSqlite({ path, busyTimeoutMs = 5_000, onQuery }: SqliteOptio
         return Promise.resolve();
       });
     },
+  };
+  return {
+    db,
+    dialect: 'sqlite',
+    coordination,
+    ...flatCoordination(coordination),
+    statements: sqliteStatements,
+    readTime: async () => {
+      const { rows } = await sql<{ ms: number }>`select unixepoch('subsec') * 1000 as ms`.execute(
+        db,
+      );
+      return Math.round(Number(rows[0]?.ms));
+    },
+    migrationSchema: () => Promise.resolve(undefined),
+    write: (work) => writes.write(work),
     close: () => db.destroy(),
   };
 }

@@ -1,13 +1,8 @@
 // Reading digests for people: the outbox list and entries, what force-send needs to know, and
 // the delivery figures behind the mail status. Every read is scoped by tenant.
-import type { Database } from './database.ts';
-import type { StoredDigest } from './digest-store.ts';
-
-/** Where a page of digests starts: after this digest in newest-first order. */
-export interface DigestCursor {
-  readonly createdAt: number;
-  readonly id: string;
-}
+import type { DigestCursor } from '../../core/digest-records.ts';
+import type { Database } from '../database.ts';
+import type { StoredDigest } from './delivery-queue.ts';
 
 export interface DigestPage {
   readonly digests: readonly StoredDigest[];

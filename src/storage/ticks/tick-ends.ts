@@ -1,10 +1,10 @@
 // Ending ticks (SPEC section 3 step 7): runs still queued at their tick's deadline fail with
 // `tick_deadline`; a tick whose runs have all ended gets its outcome, and its schedule's failure
 // streak moves on (pausing it when `pause_after_failures` says so) and its digest is queued.
-import { LIVE_RUN_STATUSES, TERMINAL_RUN_STATUSES } from '../core/run-state.ts';
-import type { Database } from './database.ts';
-import { queueTickDigest } from './digest-store.ts';
-import type { RunTable, TickTable } from './schema.ts';
+import { LIVE_RUN_STATUSES, TERMINAL_RUN_STATUSES } from '../../core/run-state.ts';
+import type { Database } from '../database.ts';
+import { queueTickDigest } from '../digests/delivery-queue.ts';
+import type { RunTable, TickTable } from '../schema.ts';
 
 /** Fails queued runs whose tick's deadline has passed; returns how many. */
 export async function failRunsPastDeadline(database: Database, now: number): Promise<number> {
@@ -83,6 +83,19 @@ export async function openTicks(database: Database, limit: number): Promise<Open
     scheduleId: tick.schedule_id,
     statuses: runs.filter((run) => run.tick_id === tick.id).map((run) => run.status),
   }));
+}
+
+/** The schedule's `pause_after_failures`; null when unset or the schedule is gone. */
+export async function pauseAfterFailures(
+  database: Database,
+  scheduleId: string,
+): Promise<number | null> {
+  const schedule = await database.db
+    .selectFrom('schedules')
+    .select('pause_after_failures')
+    .where('id', '=', scheduleId)
+    .executeTakeFirst();
+  return schedule?.pause_after_failures ?? null;
 }
 
 export interface TickEnd {

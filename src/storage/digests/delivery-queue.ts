@@ -2,15 +2,23 @@
 // that ends the tick, so an ended tick and its digest are never separated; mailers claim due
 // digests with a lease and a fencing token (as workers claim runs), send outside any
 // transaction, and record the result only while their token is current.
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import { storedDigestConfig } from '../core/digest-config.ts';
-import { DIGEST_MAX_ATTEMPTS } from '../core/digest-delivery.ts';
-import { digestWanted } from '../core/digest-policy.ts';
-import type { Database } from './database.ts';
-import { uuidv7 } from './new-id.ts';
-import type { DigestTable, Schema } from './schema.ts';
+import type { Insertable, Kysely } from 'kysely';
+import { storedDigestConfig } from '../../core/digest-config.ts';
+import { DIGEST_MAX_ATTEMPTS, digestStatusesBefore } from '../../core/digest-delivery.ts';
+import { digestWanted } from '../../core/digest-policy.ts';
+import type {
+  DeliveryResult,
+  DigestContent,
+  DigestHolder,
+  DigestRecord,
+  NewDigest,
+} from '../../core/digest-records.ts';
+import type { Database } from '../database.ts';
+import { moveDigest } from './status-moves.ts';
+import { uuidv7 } from '../new-id.ts';
+import type { DigestTable, Schema } from '../schema.ts';
 
-export type StoredDigest = Selectable<DigestTable>;
+export type StoredDigest = DigestRecord;
 
 export interface TickDigestRequest {
   readonly tickId: string;
@@ -119,18 +127,6 @@ export async function queueDigestsOfEndedTicks(
   });
 }
 
-export interface NewDigest {
-  readonly id: string;
-  readonly tenantId: string;
-  readonly scheduleId: string;
-  readonly tickId: string;
-  readonly kind: DigestTable['kind'];
-  readonly recipients: readonly string[];
-  readonly minSeverity: DigestTable['min_severity'];
-  readonly notice: string | null;
-  readonly now: number;
-}
-
 export const digestRow = (digest: NewDigest): Insertable<DigestTable> => ({
   id: digest.id,
   tenant_id: digest.tenantId,
@@ -167,7 +163,7 @@ export async function claimDigests(
 ): Promise<StoredDigest[]> {
   const { holder, now, leaseMs, limit } = request;
   const claimed = await database.write(async (trx) => {
-    const due = await database
+    const due = await database.coordination
       .claimable(
         trx
           .selectFrom('digests')
@@ -197,24 +193,12 @@ export async function claimDigests(
           due.map((d) => d.id),
         )
         // Re-checked under the row lock: a digest claimed meanwhile is not claimed twice.
-        .where('status', '=', 'queued')
+        .where('status', 'in', [...digestStatusesBefore('sending')])
         .returningAll()
         .execute()
     );
   });
   return claimed.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1));
-}
-
-export interface DigestHolder {
-  readonly id: string;
-  readonly fence: number;
-}
-
-export interface DigestContent {
-  readonly messageId: string;
-  readonly subject: string;
-  readonly html: string;
-  readonly text: string;
 }
 
 /** Stores a digest's content the first time it is composed; later attempts reuse it. */
@@ -239,53 +223,22 @@ export async function storeDigestContent(
   return database.db.selectFrom('digests').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export type DeliveryResult =
-  | {
-      readonly status: 'sent';
-      readonly transport: 'smtp' | 'outbox';
-      readonly response: string;
-      readonly now: number;
-    }
-  | {
-      readonly status: 'queued';
-      readonly transport: 'smtp' | 'outbox';
-      readonly error: string;
-      readonly response: string | null;
-      readonly nextAttemptAt: number;
-      readonly now: number;
-    }
-  | {
-      readonly status: 'failed';
-      readonly transport: 'smtp' | 'outbox';
-      readonly error: string;
-      readonly response: string | null;
-      readonly now: number;
-    };
-
 /** Records an attempt's result; false when the caller's token is stale, and then nothing changes. */
 export async function finishDelivery(
   database: Database,
   holder: DigestHolder,
   result: DeliveryResult,
 ): Promise<boolean> {
-  const updated = await database.db
-    .updateTable('digests')
-    .set({
-      status: result.status,
-      transport: result.transport,
-      lease_owner: null,
-      lease_until: null,
-      updated_at: result.now,
-      ...(result.status === 'sent'
-        ? { sent_at: result.now, last_response: result.response, last_error: null }
-        : { last_response: result.response, last_error: result.error }),
-      ...(result.status === 'queued' ? { next_attempt_at: result.nextAttemptAt } : {}),
-    })
-    .where('id', '=', holder.id)
-    .where('fence', '=', holder.fence)
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  return updated.numUpdatedRows > 0n;
+  return moveDigest(database, { id: holder.id, holder }, result.status, {
+    transport: result.transport,
+    lease_owner: null,
+    lease_until: null,
+    updated_at: result.now,
+    ...(result.status === 'sent'
+      ? { sent_at: result.now, last_response: result.response, last_error: null }
+      : { last_response: result.response, last_error: result.error }),
+    ...(result.status === 'queued' ? { next_attempt_at: result.nextAttemptAt } : {}),
+  });
 }
 
 export interface RecoveredDigests {

@@ -1,51 +1,9 @@
 // Everything a tick's digest tells, read in one go: the tick, its schedule, project and tenant,
 // its runs with their findings, the decision about every item, and the schedule's items with
 // their names and last-run times (for "most overdue").
-import type { Selectable } from 'kysely';
-import type { Database } from './database.ts';
-import type {
-  FindingTable,
-  RunTable,
-  ScheduleItemTable,
-  TickItemTable,
-  TickTable,
-} from './schema.ts';
-
-export interface DigestSource {
-  readonly tick: Selectable<TickTable>;
-  readonly schedule: {
-    readonly id: string;
-    readonly name: string;
-    readonly cadence: string;
-    readonly coverageWindowHours: number;
-  };
-  readonly projectName: string;
-  readonly tenantDailyAgentBudget: number | null;
-  readonly runs: readonly Pick<
-    Selectable<RunTable>,
-    | 'id'
-    | 'item_id'
-    | 'target_kind'
-    | 'target_id'
-    | 'status'
-    | 'error_code'
-    | 'error_message'
-    | 'agents_spawned'
-    | 'started_at'
-    | 'finished_at'
-  >[];
-  readonly findings: readonly Pick<
-    Selectable<FindingTable>,
-    'id' | 'run_id' | 'severity' | 'title' | 'detail' | 'created_at'
-  >[];
-  readonly decisions: readonly Selectable<TickItemTable>[];
-  readonly items: readonly Pick<
-    Selectable<ScheduleItemTable>,
-    'id' | 'target_kind' | 'target_id' | 'priority' | 'enabled' | 'last_run_at' | 'created_at'
-  >[];
-  /** Names of the journeys and test plans the items and runs point at. */
-  readonly targetNames: ReadonlyMap<string, string>;
-}
+import type { DigestSource } from '../../core/digest-records.ts';
+import type { Database } from '../database.ts';
+import { readableCadence } from '../firing-rows.ts';
 
 export async function loadDigestSource(
   database: Database,
@@ -128,7 +86,7 @@ export async function loadDigestSource(
     schedule: {
       id: schedule.id,
       name: schedule.name,
-      cadence: schedule.cadence,
+      cadence: readableCadence(schedule.cadence),
       coverageWindowHours: schedule.coverage,
     },
     projectName: schedule.project,

@@ -4,11 +4,11 @@
 // A tick's unique index makes a second write of the same fire time (another replica, a retry after
 // a crash) write nothing for that tick; a schedule moves on only from the fire time it was read at.
 import type { Insertable, Kysely } from 'kysely';
-import { LIVE_RUN_STATUSES } from '../core/run-state.ts';
-import { chunks, insertChunked } from './batch-sql.ts';
-import type { Database } from './database.ts';
-import { advanceSchedules, markSchedulesTicked, type ScheduleAdvance } from './schedule-store.ts';
-import type { RunTable, Schema, TickItemTable, TickTable } from './schema.ts';
+import { LIVE_RUN_STATUSES } from '../../core/run-state.ts';
+import { chunks, insertChunked } from '../batch-sql.ts';
+import type { Database } from '../database.ts';
+import { advanceSchedules, markSchedulesTicked, type ScheduleAdvance } from '../schedule-store.ts';
+import type { RunTable, Schema, TickItemTable, TickTable } from '../schema.ts';
 
 export interface TickWrite {
   readonly tick: Insertable<TickTable>;
@@ -82,7 +82,7 @@ export function writeTickBatch(
     );
     const runs = ticks.flatMap((w) => w.runs);
     await insertChunked(trx, 'runs', runs);
-    if (runs.some((run) => run.status === 'queued')) await database.runsQueued(trx);
+    if (runs.some((run) => run.status === 'queued')) await database.coordination.runsQueued(trx);
     await markItemsRan(trx, ticks);
     // Each schedule's last_tick_at rises to its latest tick written now: with its advance when
     // it moves on (one statement for both), on its own for a manual tick.
@@ -95,7 +95,7 @@ export function writeTickBatch(
     for (const a of advances) latest.delete(a.scheduleId);
     await markSchedulesTicked(trx, latest);
     await beforeAdvance?.();
-    const advanced = await advanceSchedules(trx, database.dialect, advances);
+    const advanced = await advanceSchedules(trx, database.statements, advances);
     // A schedule another pass moved first may still have had ticks written by this one.
     const unmoved = advances.filter(
       (a) => a.lastTickAt !== undefined && !advanced.has(a.scheduleId),
