@@ -405,8 +405,8 @@ async function round(database: Database, fireTime: number): Promise<RoundResult>
     timer: (delay, fire) => clock.timer(delay, fire),
     onError: (error) => errors.push(error),
     // Counted as they end, so the round's progress costs the database nothing while it fires.
-    onRunEnded: (result) => {
-      if (result === 'completed') done++;
+    onRunEnded: (end) => {
+      if (end.status === 'completed') done++;
     },
   });
   const scheduler = new Scheduler({

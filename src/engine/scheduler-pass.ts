@@ -23,6 +23,7 @@ import {
 } from '../core/next-fire-times.ts';
 import { tenantDay, tenantLeft } from '../core/tenant-day.ts';
 import type { TickTrigger } from '../core/tick-outcome.ts';
+import { summariseTick, type TickSummary } from './tick-summary.ts';
 import { FireTimesCache, TenantBudgets } from './batch-inputs.ts';
 import { buildTick } from './build-tick.ts';
 import type { FiringStore, TickTransaction } from './scheduler-store.ts';
@@ -72,6 +73,8 @@ export interface PassReport {
   readonly missed: number;
   /** How late each on-time tick written in this pass was, in ms (catch-up ticks excluded). */
   readonly latenessMs: readonly number[];
+  /** Every tick this pass wrote, as a log line tells it. */
+  readonly written: readonly TickSummary[];
 }
 
 interface BatchReport {
@@ -79,6 +82,7 @@ interface BatchReport {
   readonly missed: number;
   /** Fire times of the on-time ticks written: how late they landed is known once committed. */
   readonly onTime: readonly number[];
+  readonly written: readonly TickSummary[];
   /** Schedules moved on; the others were moved by another pass first, or failed. */
   readonly advanced: ReadonlySet<string>;
   /** Schedules that could not be planned (reported through `onScheduleError`). */
@@ -86,13 +90,14 @@ interface BatchReport {
 }
 
 export async function runSchedulerPass(deps: SchedulerDeps, now: number): Promise<PassReport> {
-  const total = { ticks: 0, missed: 0, latenessMs: [] as number[] };
+  const total = { ticks: 0, missed: 0, latenessMs: [] as number[], written: [] as TickSummary[] };
   /** Adds a committed batch; its on-time ticks landed now, as late as the clock says. */
   const add = (report: BatchReport) => {
     const landedAt = deps.clock?.() ?? now;
     total.ticks += report.ticks;
     total.missed += report.missed;
     for (const fireTime of report.onTime) total.latenessMs.push(landedAt - fireTime);
+    total.written.push(...report.written);
   };
   const holder = deps.holder ?? 'scheduler';
   const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -263,16 +268,16 @@ async function fireBatch(
         },
   );
   const onTime: number[] = [];
-  let written = 0;
-  for (const { tick } of ticks) {
-    if (!result.written.has(tick.id)) continue;
-    written++;
-    if (tick.trigger === 'schedule') onTime.push(tick.fire_time);
+  const written: TickSummary[] = [];
+  for (const planned of ticks) {
+    if (!result.written.has(planned.tick.id)) continue;
+    written.push(summariseTick(planned));
+    if (planned.tick.trigger === 'schedule') onTime.push(planned.tick.fire_time);
   }
   const missed = advances
     .filter((a) => result.advanced.has(a.scheduleId))
     .reduce((sum, a) => sum + a.missed.reduce((n, m) => n + m.count, 0), 0);
-  return { ticks: written, missed, onTime, advanced: result.advanced, failed };
+  return { ticks: written.length, missed, onTime, written, advanced: result.advanced, failed };
 }
 
 /** Which fire times up to `now` are ticked, which are missed, and where the schedule goes next. */
@@ -338,10 +343,10 @@ export async function tickOnce(
   fireTime: number,
   trigger: TickTrigger,
   now: number,
-): Promise<{ readonly written: boolean; readonly tickId: string | null }> {
+): Promise<{ readonly tickId: string | null; readonly summary: TickSummary | null }> {
   return deps.store.write(async (trx) => {
     const context = await trx.loadTickContext(scheduleId, now);
-    if (context === undefined) return { written: false, tickId: null };
+    if (context === undefined) return { tickId: null, summary: null };
     const { schedule, tenant } = context;
     await trx.holdBudgets([tenant.id]);
     const spent = await trx.agentsSpentSince(tenant.id, tenantDay(tenant.timezone, fireTime).start);
@@ -353,7 +358,8 @@ export async function tickOnce(
       fireTimes: new FireTimesCache().around(compiled, schedule, fireTime),
       tenantLeft: tenantLeft(tenant.daily_agent_budget, spent),
     });
-    return trx.writeTick(write);
+    const { written, tickId } = await trx.writeTick(write);
+    return { tickId, summary: written ? summariseTick(write) : null };
   });
 }
 

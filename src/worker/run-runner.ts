@@ -27,6 +27,23 @@ export interface RunnerDeps {
   readonly secrets?: Pick<SecretSeal, 'open' | 'isSealed'>;
   /** Waits between retries; tests pass one that does not wait. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Each run's end as this worker saw it, for the log and metrics. */
+  readonly onEnd?: (end: RunEnd) => void;
+}
+
+/** How a run ended here: what a log line about it says. */
+export interface RunEnd {
+  readonly runId: string;
+  readonly status: RunResult;
+  /** The run's error code when it failed. */
+  readonly errorCode: string | null;
+  /** Findings its steps reported in this attempt. */
+  readonly findings: number;
+}
+
+interface Tally {
+  findings: number;
+  errorCode: string | null;
 }
 
 const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -174,11 +191,24 @@ function withCredentials(
 }
 
 export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunResult> {
+  const tally: Tally = { findings: 0, errorCode: null };
+  const status = await runSteps(deps, run, tally);
+  deps.onEnd?.({
+    runId: run.id,
+    status,
+    ...tally,
+    errorCode: status === 'failed' ? tally.errorCode : null,
+  });
+  return status;
+}
+
+async function runSteps(deps: RunnerDeps, run: StoredRun, tally: Tally): Promise<RunResult> {
   const { database } = deps;
   const holder: LeaseHolder = { runId: run.id, fence: run.fence };
   const planned = await planSteps(deps, run);
   const expected = run.target_kind === 'journey' ? 1 : undefined;
   if (planned.length === 0 || (expected !== undefined && planned.length !== expected)) {
+    tally.errorCode = 'schema_mismatch';
     const ended = await finishRun(database, holder, {
       status: 'failed',
       now: deps.now(),
@@ -289,6 +319,7 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
             : {}),
         });
         if (!ended) return 'lease_lost';
+        tally.findings += result.findings.length;
       } catch (error) {
         if (lease.isLost()) return 'lease_lost';
         const failure =
@@ -297,6 +328,7 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
             : timeout.aborted
               ? new StepFailed('agent_timeout', `The step took longer than ${timeoutMs / 1000} s.`)
               : new StepFailed('agent_error', (error as Error).message);
+        tally.errorCode = failure.code;
         const at = deps.now();
         const ended = await endStep(database, holder, step.id, {
           update: {

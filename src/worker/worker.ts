@@ -10,7 +10,7 @@ import {
   releaseRun,
 } from '../storage/run-store.ts';
 import type { Executor } from './executor.ts';
-import { executeRun, type RunnerDeps, type RunResult } from './run-runner.ts';
+import { executeRun, type RunEnd, type RunnerDeps } from './run-runner.ts';
 
 const DEFAULT_LEASE_MS = 30_000;
 const DEFAULT_HEARTBEAT_MS = 10_000;
@@ -36,7 +36,7 @@ export interface WorkerOptions {
   readonly pollMs?: number;
   readonly onError?: (error: unknown) => void;
   /** Each run this worker took up, as it ended here (for metrics). */
-  readonly onRunEnded?: (result: RunResult) => void;
+  readonly onRunEnded?: (end: RunEnd) => void;
 }
 
 export class Worker {
@@ -144,7 +144,6 @@ export class Worker {
       idle = claimed.length < free;
       for (const run of claimed) {
         const done = executeRun(this.runnerDeps(), run)
-          .then((result) => this.options.onRunEnded?.(result))
           .catch((error: unknown) => this.options.onError?.(error))
           .finally(() => {
             this.inFlight.delete(run.id);
@@ -170,6 +169,7 @@ export class Worker {
       leaseMs = DEFAULT_LEASE_MS,
       heartbeatMs = DEFAULT_HEARTBEAT_MS,
       secrets,
+      onRunEnded,
     } = this.options;
     return {
       database,
@@ -179,6 +179,7 @@ export class Worker {
       leaseMs,
       heartbeatMs,
       ...(secrets === undefined ? {} : { secrets }),
+      ...(onRunEnded === undefined ? {} : { onEnd: onRunEnded }),
     };
   }
 }

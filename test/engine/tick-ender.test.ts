@@ -144,6 +144,7 @@ describeEachDatabase('ending ticks', (fresh) => {
       ticks: 0,
       missed: 0,
       latenessMs: [],
+      written: [],
     });
     schedule = await database.db
       .selectFrom('schedules')

@@ -89,7 +89,7 @@ if (options.role === 'scheduler') {
     heartbeatMs: options.heartbeatMs ?? 10_000,
     pollMs: 200,
     onError,
-    onRunEnded: (result) => emit('run-ended', { result }),
+    onRunEnded: (end) => emit('run-ended', { result: end.status }),
   });
   await worker.start();
   stop = () => worker.stop(1_000);
