@@ -157,8 +157,9 @@ export async function endRun(
 }
 
 /**
- * Gives a run back on shutdown (SPEC section 4: running → queued with an attempt remaining);
- * false when the lease was already lost or no attempt is left (its lease then runs out).
+ * Gives a run back on shutdown whatever its attempt (ADR 44): it goes on in a new attempt, and
+ * the attempt it was on is added to its allowance, since a shutdown is no failure of the run.
+ * False when the lease was already lost.
  */
 export async function releaseRun(
   database: Database,
@@ -170,6 +171,7 @@ export async function releaseRun(
     .set((eb) => ({
       status: 'queued',
       attempt: eb('attempt', '+', 1),
+      max_attempts: eb('max_attempts', '+', 1),
       fence: eb('fence', '+', 1),
       lease_owner: null,
       lease_until: null,
@@ -178,7 +180,6 @@ export async function releaseRun(
     .where('id', '=', holder.runId)
     .where('fence', '=', holder.fence)
     .where('status', '=', 'running')
-    .whereRef('attempt', '<', 'max_attempts')
     .executeTakeFirst();
   if (result.numUpdatedRows === 0n) return false;
   await database.runsQueued(database.db);

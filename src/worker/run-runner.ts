@@ -137,18 +137,29 @@ async function planSteps(deps: RunnerDeps, run: StoredRun): Promise<PlannedStep[
   });
 }
 
-/** Renews the lease every `heartbeatMs`, one renewal at a time; aborts the run once it is lost. */
-function keepLease(deps: RunnerDeps, holder: LeaseHolder, controller: AbortController) {
+/**
+ * Renews the lease every `heartbeatMs`, one renewal at a time, and aborts the run once it is lost:
+ * when the store says the lease is no longer ours, or when renewals failed (the database is away)
+ * until the last lease it confirmed ran out. A short blip costs the run nothing.
+ */
+function keepLease(
+  deps: RunnerDeps,
+  holder: LeaseHolder,
+  leaseUntil: number,
+  controller: AbortController,
+) {
   let inFlight: Promise<void> = Promise.resolve();
   let lost = false;
+  let confirmedUntil = leaseUntil;
   const beat = setInterval(() => {
     inFlight = inFlight.then(async () => {
       if (lost) return;
-      // A failed renewal (the database is down) counts as lost: another worker may take over.
-      const alive = await heartbeat(deps.database, holder, deps.now(), deps.leaseMs).catch(
-        () => false,
+      const at = deps.now();
+      const renewed = await heartbeat(deps.database, holder, at, deps.leaseMs).catch(
+        () => undefined,
       );
-      if (!alive) {
+      if (renewed === true) confirmedUntil = at + deps.leaseMs;
+      else if (renewed === false || deps.now() >= confirmedUntil) {
         lost = true;
         controller.abort();
       }
@@ -190,9 +201,14 @@ function withCredentials(
   });
 }
 
-export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunResult> {
+/** `stop` aborts the run's in-flight call: the worker gave the run back (shutdown). */
+export async function executeRun(
+  deps: RunnerDeps,
+  run: StoredRun,
+  stop?: AbortSignal,
+): Promise<RunResult> {
   const tally: Tally = { findings: 0, errorCode: null };
-  const status = await runSteps(deps, run, tally);
+  const status = await runSteps(deps, run, tally, stop);
   deps.onEnd?.({
     runId: run.id,
     status,
@@ -202,7 +218,12 @@ export async function executeRun(deps: RunnerDeps, run: StoredRun): Promise<RunR
   return status;
 }
 
-async function runSteps(deps: RunnerDeps, run: StoredRun, tally: Tally): Promise<RunResult> {
+async function runSteps(
+  deps: RunnerDeps,
+  run: StoredRun,
+  tally: Tally,
+  stop: AbortSignal | undefined,
+): Promise<RunResult> {
   const { database } = deps;
   const holder: LeaseHolder = { runId: run.id, fence: run.fence };
   const planned = await planSteps(deps, run);
@@ -233,7 +254,8 @@ async function runSteps(deps: RunnerDeps, run: StoredRun, tally: Tally): Promise
   if (steps.length === 0) return 'lease_lost';
 
   const controller = new AbortController();
-  const lease = keepLease(deps, holder, controller);
+  stop?.addEventListener('abort', () => controller.abort(), { once: true });
+  const lease = keepLease(deps, holder, run.lease_until ?? deps.now() + deps.leaseMs, controller);
   let usage: Usage | undefined;
   try {
     for (const [index, step] of steps.entries()) {

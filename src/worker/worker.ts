@@ -41,7 +41,10 @@ export interface WorkerOptions {
 
 export class Worker {
   private readonly options: WorkerOptions;
-  private readonly inFlight = new Map<string, { fence: number; done: Promise<unknown> }>();
+  private readonly inFlight = new Map<
+    string,
+    { fence: number; done: Promise<unknown>; stop: AbortController }
+  >();
   private stopped = true;
   private polling: Promise<void> = Promise.resolve();
   private timer: WorkerTimer | undefined;
@@ -113,10 +116,12 @@ export class Worker {
     );
     await Promise.race([this.drain(), grace]);
     if (!graceOver) return;
-    for (const [runId, { fence }] of this.inFlight) {
+    for (const [runId, { fence, stop }] of this.inFlight) {
       await releaseRun(this.options.database, { runId, fence }, this.options.now()).catch(
         (error: unknown) => this.options.onError?.(error),
       );
+      // Handed back: its call is abandoned, and the fence keeps whatever it writes out.
+      stop.abort();
     }
   }
 
@@ -143,13 +148,14 @@ export class Worker {
       const claimed = await claimRuns(database, { workerId, now: now(), leaseMs, limit: free });
       idle = claimed.length < free;
       for (const run of claimed) {
-        const done = executeRun(this.runnerDeps(), run)
+        const stop = new AbortController();
+        const done = executeRun(this.runnerDeps(), run, stop.signal)
           .catch((error: unknown) => this.options.onError?.(error))
           .finally(() => {
             this.inFlight.delete(run.id);
             if (!this.stopped) void this.poll();
           });
-        this.inFlight.set(run.id, { fence: run.fence, done });
+        this.inFlight.set(run.id, { fence: run.fence, done, stop });
       }
     }
     // With slots left free, wait for the next poll or a jittered run's dispatch time, whichever

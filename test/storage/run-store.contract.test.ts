@@ -8,6 +8,7 @@ import {
   heartbeat,
   nextDispatchAt,
   recoverExpiredLeases,
+  releaseRun,
 } from '../../src/storage/run-store.ts';
 import { describeEachDatabase, type TestDatabase } from './databases.ts';
 import { runRow, seedSchedule, T0 } from './fixtures.ts';
@@ -210,5 +211,26 @@ describeEachDatabase('run store', (fresh) => {
       limit: 5,
     });
     expect(next!.id).toBe(waiting.id);
+  });
+
+  it('hands a run on its last attempt back on shutdown, adding the interrupted attempt to its allowance', async () => {
+    const { database, rows } = await queued(1, { attempt: 2, max_attempts: 2 });
+    const [run] = await claimRuns(database, { workerId: 'w1', now: T0, leaseMs: LEASE, limit: 1 });
+    expect(await releaseRun(database, { runId: run!.id, fence: run!.fence }, T0 + 10)).toBe(true);
+    const row = await database.db
+      .selectFrom('runs')
+      .select(['status', 'attempt', 'max_attempts', 'lease_owner', 'lease_until', 'fence'])
+      .where('id', '=', rows[0]!.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      status: 'queued',
+      attempt: 3,
+      max_attempts: 3,
+      lease_owner: null,
+      lease_until: null,
+      fence: run!.fence + 1,
+    });
+    // A holder whose lease was already lost gives nothing back.
+    expect(await releaseRun(database, { runId: run!.id, fence: run!.fence }, T0 + 20)).toBe(false);
   });
 });
