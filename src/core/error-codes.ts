@@ -89,6 +89,7 @@ export const ERROR_CODES = {
   tool_error: run('A tool call failed.', true),
   invalid_output: run('An agent or tool answered with output that breaks its output schema.'),
   ssrf_blocked: run('An outbound call targeted an address the outbound guard blocks.'),
+  target_unreachable: run('No check of the journey reached its target: nothing answered.'),
   lease_lost: run('The worker lost the run’s lease before finishing it.', true),
   cancelled: run('The run was cancelled.'),
   internal: run('An unexpected internal error.'),

@@ -53,7 +53,12 @@ export interface Executor {
 }
 
 export type StepErrorCode =
-  'agent_error' | 'agent_timeout' | 'tool_error' | 'invalid_output' | 'ssrf_blocked';
+  | 'agent_error'
+  | 'agent_timeout'
+  | 'tool_error'
+  | 'invalid_output'
+  | 'ssrf_blocked'
+  | 'target_unreachable';
 
 /**
  * A step that failed; `retryable` failures are called again with backoff (run-runner.ts), waiting
@@ -63,6 +68,8 @@ export class StepFailed extends Error {
   readonly code: StepErrorCode;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
+  /** What the step found before it failed: kept with the failure (a check's network error). */
+  findings: StepResult['findings'] = [];
   constructor(code: StepErrorCode, message: string, retryable = false, retryAfterMs?: number) {
     super(message);
     this.code = code;

@@ -351,6 +351,7 @@ async function runSteps(
               ? new StepFailed('agent_timeout', `The step took longer than ${timeoutMs / 1000} s.`)
               : new StepFailed('agent_error', (error as Error).message);
         tally.errorCode = failure.code;
+        tally.findings += failure.findings.length;
         const at = deps.now();
         const ended = await endStep(database, holder, step.id, {
           update: {
@@ -359,7 +360,15 @@ async function runSteps(
             error: { code: failure.code, message: failure.message },
           },
           logs: [{ at, level: 'error', message: failure.message }],
-          findings: [],
+          findings: failure.findings.map((f, i) => ({
+            id: `${step.id}:${i}`,
+            run_id: run.id,
+            step_id: step.id,
+            severity: f.severity,
+            title: f.title,
+            detail: f.detail ?? null,
+            created_at: at,
+          })),
           run: {
             status: 'failed',
             now: at,

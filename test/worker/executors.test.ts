@@ -2,7 +2,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpCheckTool } from '../../src/worker/executors/builtin/http-check.ts';
+import { httpCheckTool, joinUrl } from '../../src/worker/executors/builtin/http-check.ts';
+import { httpJourneyAgent } from '../../src/worker/executors/builtin/http-journey.ts';
 import { transformTool } from '../../src/worker/executors/builtin/transform.ts';
 import { httpExecutor } from '../../src/worker/executors/http/http-executor.ts';
 import { parseAllowList } from '../../src/worker/net/address-policy.ts';
@@ -215,6 +216,74 @@ describe('the http_check tool', () => {
       httpCheckTool(allowLoopback).call(call({ callee: 'tool', input: {} })),
     );
     expect(error.code).toBe('tool_error');
+  });
+});
+
+/** A port on loopback where nothing listens. */
+async function closedPort(): Promise<number> {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  return port;
+}
+
+describe('the http_journey agent', () => {
+  it('keeps the base URL’s path when it joins a step’s path to it', async () => {
+    expect(joinUrl('http://h/demo/shop', '/')).toBe('http://h/demo/shop/');
+    expect(joinUrl('http://h/demo/shop/', '/cart')).toBe('http://h/demo/shop/cart');
+    expect(joinUrl('http://h/demo/shop', './cart')).toBe('http://h/demo/shop/cart');
+    expect(joinUrl('http://h/demo/shop', 'cart?x=1')).toBe('http://h/demo/shop/cart?x=1');
+    expect(joinUrl('http://h', '')).toBe('http://h/');
+    handlers.set('/demo/shop/', (_seen, response) => response.end('Welcome'));
+    const before = seen.length;
+    const result = await httpJourneyAgent(allowLoopback).call(
+      call({
+        input: { base_url: `${base}/demo/shop`, steps: [{ path: '/', expect_text: 'Welcome' }] },
+      }),
+    );
+    expect(seen).toHaveLength(before + 1);
+    expect(result.findings).toEqual([]);
+    expect(result.output).toMatchObject({ passed: 1, failed: 0 });
+  });
+
+  it('reports a check that reached nothing as a finding naming the network error', async () => {
+    handlers.set('/up', (_seen, response) => response.end('ok'));
+    const port = await closedPort();
+    const result = await httpJourneyAgent(allowLoopback).call(
+      call({
+        input: {
+          steps: [
+            { name: 'up', url: `${base}/up` },
+            { name: 'down', url: `http://127.0.0.1:${port}/`, severity: 'medium' },
+          ],
+        },
+      }),
+    );
+    expect(result.output).toMatchObject({ passed: 1, failed: 1 });
+    expect(result.findings).toEqual([
+      {
+        severity: 'medium',
+        title: 'down: the target could not be reached',
+        detail: expect.stringMatching(/^GET http:\/\/127\.0\.0\.1:\d+\/: .*ECONNREFUSED/),
+      },
+    ]);
+  });
+
+  it('fails with target_unreachable, keeping its findings, when no check reached its target', async () => {
+    const port = await closedPort();
+    const error = await failure(
+      httpJourneyAgent(allowLoopback).call(
+        call({ input: { steps: [{ name: 'home', url: `http://127.0.0.1:${port}/` }] } }),
+      ),
+    );
+    expect(error).toMatchObject({ code: 'target_unreachable', retryable: false });
+    expect(error.message).toMatch(
+      /^No check reached its target: the request failed: .*ECONNREFUSED/,
+    );
+    expect(error.findings).toEqual([
+      expect.objectContaining({ severity: 'high', title: 'home: the target could not be reached' }),
+    ]);
   });
 });
 

@@ -110,6 +110,33 @@ describeEachDatabase('running a journey', (fresh) => {
     expect(findings).toEqual([{ severity: 'critical', title: 'pay: expected HTTP 200, got 500' }]);
   });
 
+  it('fails the run with target_unreachable when no check reached the site, keeping each check’s finding', async () => {
+    current = await fresh();
+    const { database } = current;
+    const run = await queuedJourneyRun(database);
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const gone = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await database.db
+      .updateTable('journeys')
+      .set({ inputs: JSON.stringify({ base_url: gone, steps: [{ name: 'home', path: '/' }] }) })
+      .execute();
+    expect(await executeRun(runner(database, ['127.0.0.1']), run)).toBe('failed');
+    const stored = await database.db
+      .selectFrom('runs')
+      .select(['status', 'error_code'])
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ status: 'failed', error_code: 'target_unreachable' });
+    const findings = await database.db
+      .selectFrom('findings')
+      .select(['severity', 'title'])
+      .execute();
+    expect(findings).toEqual([
+      { severity: 'high', title: 'home: the target could not be reached' },
+    ]);
+  });
+
   it('fails the run with ssrf_blocked when the site is not allowed', async () => {
     current = await fresh();
     const { database } = current;

@@ -52,7 +52,7 @@ export function readCheck(
     typeof step.url === 'string'
       ? step.url
       : typeof step.path === 'string' && baseUrl !== undefined
-        ? new URL(step.path, baseUrl).toString()
+        ? joinUrl(baseUrl, step.path)
         : undefined;
   if (target === undefined)
     throw new StepFailed(code, `${where} needs a url, or a path and a base_url`);
@@ -67,6 +67,24 @@ export function readCheck(
     severity: SEVERITIES.includes(step.severity as Severity) ? (step.severity as Severity) : 'high',
   };
 }
+
+/**
+ * `path` under `baseUrl`, keeping the base's own path: `http://h/demo/shop` and `/` give
+ * `http://h/demo/shop/`, and `./cart` or `cart` give `http://h/demo/shop/cart`.
+ */
+export function joinUrl(baseUrl: string, path: string): string {
+  const base = new URL(baseUrl);
+  if (!base.pathname.endsWith('/')) base.pathname += '/';
+  return new URL(path.replace(/^\/+/, ''), base).toString();
+}
+
+/** Why a request never got an answer, as its cause says it (`ECONNREFUSED`, `ENOTFOUND`…). */
+const networkError = (error: unknown): string => {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const message = (error as Error).message;
+  if (typeof cause?.code === 'string') return `${message} (${cause.code})`;
+  return typeof cause?.message === 'string' ? `${message}: ${cause.message}` : message;
+};
 
 export async function performCheck(
   check: Check,
@@ -116,7 +134,7 @@ export async function performCheck(
     if (error instanceof OutboundBlocked)
       throw new StepFailed('ssrf_blocked', `${check.name}: ${error.message}`);
     if (call.signal.aborted) throw error; // the runner reports the timeout or cancellation
-    const message = (error as Error).message;
+    const message = networkError(error);
     return {
       result: {
         name: check.name,
@@ -131,7 +149,11 @@ export async function performCheck(
         message: `${check.name}: ${check.method} ${check.url} failed: ${message}`,
       },
       findings: [
-        { severity: check.severity, title: `${check.name}: the request failed`, detail: message },
+        {
+          severity: check.severity,
+          title: `${check.name}: the target could not be reached`,
+          detail: `${check.method} ${check.url}: ${message}`,
+        },
       ],
     };
   }

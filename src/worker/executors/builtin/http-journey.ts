@@ -28,6 +28,15 @@ export function httpJourneyAgent(deps: CheckDeps): Executor {
         logs.push(outcome.log);
         findings.push(...outcome.findings);
       }
+      // Nothing answered at all: the journey says nothing about the target, so it did not pass.
+      if (results.every((r) => r.status === null)) {
+        const failed = new StepFailed(
+          'target_unreachable',
+          `No check reached its target: ${results[0]?.problems[0] ?? 'no answer'}`,
+        );
+        failed.findings = findings;
+        throw failed;
+      }
       return {
         output: {
           checks: results,
