@@ -18,8 +18,6 @@ import { moveDigest } from './status-moves.ts';
 import { uuidv7 } from '../new-id.ts';
 import type { DigestTable, Schema } from '../schema.ts';
 
-export type StoredDigest = DigestRecord;
-
 export interface TickDigestRequest {
   readonly tickId: string;
   readonly scheduleId: string;
@@ -160,7 +158,7 @@ export interface DigestClaimRequest {
 export async function claimDigests(
   database: Database,
   request: DigestClaimRequest,
-): Promise<StoredDigest[]> {
+): Promise<DigestRecord[]> {
   const { holder, now, leaseMs, limit } = request;
   const claimed = await database.write(async (trx) => {
     const due = await database.coordination
@@ -207,7 +205,7 @@ export async function storeDigestContent(
   id: string,
   content: DigestContent,
   now: number,
-): Promise<StoredDigest | undefined> {
+): Promise<DigestRecord | undefined> {
   await database.db
     .updateTable('digests')
     .set({
