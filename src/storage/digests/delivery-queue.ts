@@ -14,6 +14,7 @@ import type {
   NewDigest,
 } from '../../core/digest-records.ts';
 import type { Database } from '../database.ts';
+import { digestRecord, digestRecordOrUndefined } from './digest-rows.ts';
 import { moveDigest } from './status-moves.ts';
 import { uuidv7 } from '../new-id.ts';
 import type { DigestTable, Schema } from '../schema.ts';
@@ -196,7 +197,9 @@ export async function claimDigests(
         .execute()
     );
   });
-  return claimed.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1));
+  return claimed
+    .sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1))
+    .map(digestRecord);
 }
 
 /** Stores a digest's content the first time it is composed; later attempts reuse it. */
@@ -218,7 +221,9 @@ export async function storeDigestContent(
     .where('id', '=', id)
     .where('message_id', 'is', null)
     .execute();
-  return database.db.selectFrom('digests').selectAll().where('id', '=', id).executeTakeFirst();
+  return digestRecordOrUndefined(
+    await database.db.selectFrom('digests').selectAll().where('id', '=', id).executeTakeFirst(),
+  );
 }
 
 /** Records an attempt's result; false when the caller's token is stale, and then nothing changes. */

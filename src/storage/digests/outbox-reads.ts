@@ -3,6 +3,7 @@
 import { DigestStatus } from '../../core/digest-delivery.ts';
 import type { DigestCursor, DigestRecord } from '../../core/digest-records.ts';
 import type { Database } from '../database.ts';
+import { digestRecord, digestRecordOrUndefined } from './digest-rows.ts';
 
 export interface DigestPage {
   readonly digests: readonly DigestRecord[];
@@ -33,7 +34,7 @@ export async function listDigests(
     );
   }
   const rows = await query.execute();
-  const digests = rows.slice(0, page.limit);
+  const digests = rows.slice(0, page.limit).map(digestRecord);
   const last = digests[digests.length - 1];
   return {
     digests,
@@ -44,17 +45,18 @@ export async function listDigests(
   };
 }
 
-export function readDigest(
+export async function readDigest(
   database: Database,
   tenantId: string,
   id: string,
 ): Promise<DigestRecord | undefined> {
-  return database.db
+  const row = await database.db
     .selectFrom('digests')
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .executeTakeFirst();
+  return digestRecordOrUndefined(row);
 }
 
 export interface DigestTarget {
@@ -131,5 +133,9 @@ export async function deliveryFigures(
     .orderBy('id', 'desc')
     .limit(failures)
     .execute();
-  return { counts, lastSent, recentFailures };
+  return {
+    counts,
+    lastSent: digestRecordOrUndefined(lastSent),
+    recentFailures: recentFailures.map(digestRecord),
+  };
 }
