@@ -9,6 +9,7 @@ import { openSqlite } from '../src/storage/sqlite/sqlite-database.ts';
 import { EXAMPLE_FIRE_TIME, seedExampleTick } from '../test/fixtures/example-tick.ts';
 import { schedulerStore } from '../src/storage/scheduler-storage.ts';
 import { mailStore } from '../src/storage/mail-storage.ts';
+import { digestRecord } from '../src/storage/digests/digest-rows.ts';
 
 export const EXAMPLE_FILES = {
   html: 'docs/examples/digest.html',
@@ -27,7 +28,9 @@ export async function exampleDigest(): Promise<ComposedDigest> {
     });
     const endedAt = EXAMPLE_FIRE_TIME + 5 * 60_000;
     await endTicks(schedulerStore(database).ticks, endedAt);
-    const queued = await database.db.selectFrom('digests').selectAll().executeTakeFirstOrThrow();
+    const queued = digestRecord(
+      await database.db.selectFrom('digests').selectAll().executeTakeFirstOrThrow(),
+    );
     const digest = await withContent(
       {
         store: mailStore(database),

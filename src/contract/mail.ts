@@ -1,9 +1,10 @@
 // Digests as the API shows them (SPEC section 8): the force-send answer, the outbox list and
 // entry, and the mail status. Shapes only: what a digest holds is decided by src/mail.
 import { z } from 'zod';
+import { DigestStatus } from '../core/digest-delivery.ts';
 import { Id, Instant } from './common.ts';
 
-const Status = z.enum(['queued', 'sending', 'sent', 'failed']);
+const Status = z.enum(DigestStatus);
 
 export const OutboxSummary = z
   .object({

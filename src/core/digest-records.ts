@@ -23,8 +23,8 @@ export interface DigestRecord {
   readonly schedule_id: string;
   readonly tick_id: string;
   readonly kind: DigestKind;
-  /** The addresses as JSON text, taken from digest_config when queued. */
-  readonly recipients: string;
+  /** Taken from digest_config when queued, so a later edit never changes a digest in flight. */
+  readonly recipients: readonly string[];
   readonly min_severity: Severity | null;
   readonly notice: string | null;
   readonly status: DigestStatus;

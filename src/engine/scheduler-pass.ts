@@ -7,25 +7,14 @@
 // write (a crash, another replica) write nothing twice; a schedule moves only from the fire time
 // this pass read, and one that another pass moved first is taken up again from there.
 import type { Cadence } from '../core/cadence.ts';
-import { decideCatchUp, type MissedRange } from '../core/catch-up.ts';
-import type {
-  FiringSchedule,
-  PlannedTick,
-  ScheduleAdvance,
-  TickContext,
-} from '../core/firing-records.ts';
-import { jitterDelayMs } from '../core/jitter.ts';
-import {
-  compileCadence,
-  fireTimesBetween,
-  nextFireTime,
-  type CompiledCadence,
-} from '../core/next-fire-times.ts';
+import type { FiringSchedule, PlannedTick } from '../core/firing-records.ts';
+import type { CompiledCadence } from '../core/next-fire-times.ts';
 import { tenantDay, tenantLeft } from '../core/tenant-day.ts';
 import type { TickTrigger } from '../core/tick-outcome.ts';
 import { summariseTick, type TickSummary } from './tick-summary.ts';
 import { FireTimesCache, TenantBudgets } from './batch-inputs.ts';
 import { buildTick } from './build-tick.ts';
+import { decideFiring, jitteredDispatch, type Compiled, type Firing } from './firing-decision.ts';
 import type { FiringStore, TickTransaction } from './scheduler-store.ts';
 
 export interface SchedulerDeps {
@@ -196,21 +185,6 @@ async function retake(
   }
 }
 
-/** A cadence compiled once per batch however many schedules share it. */
-interface Compiled {
-  readonly cadence: Cadence;
-  readonly compiled: CompiledCadence;
-}
-
-/** What firing one schedule comes to, decided before anything is written. */
-interface Firing {
-  readonly context: TickContext;
-  readonly cadence: Cadence;
-  readonly compiled: CompiledCadence;
-  readonly toTick: readonly { readonly at: number; readonly trigger: TickTrigger }[];
-  readonly advance: ScheduleAdvance;
-}
-
 async function fireBatch(
   deps: SchedulerDeps,
   trx: TickTransaction,
@@ -226,7 +200,7 @@ async function fireBatch(
     const context = contexts.get(schedule.id);
     if (context === undefined) continue;
     try {
-      firings.push(decideFiring(deps, context, now, compiledCache));
+      firings.push(decideFiring(deps.newId, context, now, compiledCache));
     } catch (error) {
       // A schedule whose stored cadence cannot be read must not hold up the batch.
       if (options.rethrow === true) throw error;
@@ -280,58 +254,6 @@ async function fireBatch(
   return { ticks: written.length, missed, onTime, written, advanced: result.advanced, failed };
 }
 
-/** Which fire times up to `now` are ticked, which are missed, and where the schedule goes next. */
-function decideFiring(
-  deps: SchedulerDeps,
-  context: TickContext,
-  now: number,
-  compiledCache: Map<Cadence, Compiled>,
-): Firing {
-  const { schedule } = context;
-  let cached = compiledCache.get(schedule.cadence);
-  if (cached === undefined) {
-    const { cadence } = schedule;
-    cached = { cadence, compiled: compileCadence(cadence) };
-    compiledCache.set(cadence, cached);
-  }
-  const { cadence, compiled } = cached;
-  const first = schedule.next_fire_at as number;
-  const due = [first, ...fireTimesBetween(compiled, first, now)];
-  const decision = decideCatchUp({
-    now,
-    dueFireTimes: due,
-    policy: schedule.catchup_policy,
-    windowHours: schedule.catchup_window_hours,
-    reason: 'downtime',
-  });
-  const toTick = [
-    ...decision.catchUp.map((at) => ({ at, trigger: 'catchup' as const })),
-    ...decision.onTime.map((at) => ({ at, trigger: 'schedule' as const })),
-  ].sort((a, b) => a.at - b.at);
-  const next = nextFireTime(compiled, Math.max(now, due[due.length - 1] ?? now))?.at ?? null;
-  return {
-    context,
-    cadence,
-    compiled,
-    toTick,
-    advance: {
-      scheduleId: schedule.id,
-      from: first,
-      to: next,
-      missed: decision.missed.map((range: MissedRange) => ({
-        id: deps.newId(),
-        tenant_id: schedule.tenant_id,
-        schedule_id: schedule.id,
-        from_time: range.from,
-        to_time: range.to,
-        count: range.count,
-        reason: range.reason,
-        recorded_at: now,
-      })),
-    },
-  };
-}
-
 /**
  * Plans and writes one tick now: the path of a manual trigger. In one transaction holding the
  * tenant's budget, as a scheduled batch does, so that it plans against every committed run.
@@ -361,15 +283,4 @@ export async function tickOnce(
     const { written, tickId } = await trx.writeTick(write);
     return { tickId, summary: written ? summariseTick(write) : null };
   });
-}
-
-/**
- * An on-time tick's dispatch: its fire time plus the schedule's stable jitter (SPEC section 2),
- * kept below the gap to the next fire time; null when the cadence has no jitter.
- */
-function jitteredDispatch(firing: Firing, at: number): number | null {
-  const seconds = firing.cadence.jitter_seconds;
-  if (!(seconds > 0)) return null;
-  const next = nextFireTime(firing.compiled, at)?.at;
-  return at + jitterDelayMs(firing.context.schedule.id, at, seconds, next);
 }

@@ -114,7 +114,7 @@ export class DigestMailer {
     const refused = { status: 'failed', transport: transport.kind, response: null } as const;
     if (digest === undefined)
       return { ...refused, error: 'The digest’s tick no longer exists.', now: now() };
-    const to = JSON.parse(digest.recipients) as string[];
+    const to = [...digest.recipients];
     // Checked again at the last moment: the stored list is what reaches the SMTP envelope.
     const bad = to.find((address) => addressProblem(address) !== undefined);
     if (bad !== undefined) {

@@ -39,7 +39,7 @@ export const outboxSummary = (d: DigestRecord): OutboxSummary => ({
   kind: d.kind,
   status: d.status,
   transport: d.transport,
-  recipients: JSON.parse(d.recipients) as string[],
+  recipients: d.recipients,
   subject: d.subject,
   message_id: d.message_id,
   attempts: d.attempts,

@@ -9,7 +9,7 @@ import { runAdminStore } from './run-admin-store.ts';
 import { registryStore } from './registry-store.ts';
 import { scheduleAdminStore } from './schedule-admin-store.ts';
 import { enableUserScheduling } from './tenant-store.ts';
-import { scheduleAuditStore } from './schedule-audit-store.ts';
+import { scheduleAuditStore } from './ticks/audit-trail.ts';
 import { tenantBudgetStore } from './tenant-budget-store.ts';
 import { testPlanStore } from './test-plan-store.ts';
 

@@ -2,6 +2,8 @@
 // text (UUIDv7), instants are epoch milliseconds in 64-bit integers, booleans are 0/1 integers,
 // JSON is stored as text (parsed by the stores), so both dialects return the same types.
 import type { Generated } from 'kysely';
+import type { DigestStatus } from '../core/digest-delivery.ts';
+import type { DigestKind, MailTransportKind } from '../core/digest-records.ts';
 
 type Json = string;
 type Millis = number;
@@ -286,20 +288,20 @@ export interface DigestTable {
   schedule_id: string;
   tick_id: string;
   /** `tick`: queued when the tick ended (one per tick); `forced`: POST /schedules/{id}/digest. */
-  kind: 'tick' | 'forced';
+  kind: DigestKind;
   /** Taken from digest_config when queued, so a later edit never changes a digest in flight. */
   recipients: Json;
   min_severity: 'critical' | 'high' | 'medium' | 'low' | 'info' | null;
   /** A line the digest leads with, e.g. the schedule was paused after failures. */
   notice: string | null;
-  status: 'queued' | 'sending' | 'sent' | 'failed';
+  status: DigestStatus;
   /** Set once, when the digest is first composed; the same on every attempt. */
   message_id: string | null;
   subject: string | null;
   html: string | null;
   text: string | null;
   /** Where the last attempt went: `smtp` or the built-in `outbox`. */
-  transport: 'smtp' | 'outbox' | null;
+  transport: MailTransportKind | null;
   attempts: number;
   next_attempt_at: Millis;
   lease_owner: string | null;

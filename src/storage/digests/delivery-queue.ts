@@ -14,11 +14,10 @@ import type {
   NewDigest,
 } from '../../core/digest-records.ts';
 import type { Database } from '../database.ts';
+import { digestRecord, digestRecordOrUndefined } from './digest-rows.ts';
 import { moveDigest } from './status-moves.ts';
 import { uuidv7 } from '../new-id.ts';
 import type { DigestTable, Schema } from '../schema.ts';
-
-export type StoredDigest = DigestRecord;
 
 export interface TickDigestRequest {
   readonly tickId: string;
@@ -160,7 +159,7 @@ export interface DigestClaimRequest {
 export async function claimDigests(
   database: Database,
   request: DigestClaimRequest,
-): Promise<StoredDigest[]> {
+): Promise<DigestRecord[]> {
   const { holder, now, leaseMs, limit } = request;
   const claimed = await database.write(async (trx) => {
     const due = await database.coordination
@@ -198,7 +197,9 @@ export async function claimDigests(
         .execute()
     );
   });
-  return claimed.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1));
+  return claimed
+    .sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : 1))
+    .map(digestRecord);
 }
 
 /** Stores a digest's content the first time it is composed; later attempts reuse it. */
@@ -207,7 +208,7 @@ export async function storeDigestContent(
   id: string,
   content: DigestContent,
   now: number,
-): Promise<StoredDigest | undefined> {
+): Promise<DigestRecord | undefined> {
   await database.db
     .updateTable('digests')
     .set({
@@ -220,7 +221,9 @@ export async function storeDigestContent(
     .where('id', '=', id)
     .where('message_id', 'is', null)
     .execute();
-  return database.db.selectFrom('digests').selectAll().where('id', '=', id).executeTakeFirst();
+  return digestRecordOrUndefined(
+    await database.db.selectFrom('digests').selectAll().where('id', '=', id).executeTakeFirst(),
+  );
 }
 
 /** Records an attempt's result; false when the caller's token is stale, and then nothing changes. */

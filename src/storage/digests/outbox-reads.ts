@@ -1,11 +1,12 @@
 // Reading digests for people: the outbox list and entries, what force-send needs to know, and
 // the delivery figures behind the mail status. Every read is scoped by tenant.
-import type { DigestCursor } from '../../core/digest-records.ts';
+import { DigestStatus } from '../../core/digest-delivery.ts';
+import type { DigestCursor, DigestRecord } from '../../core/digest-records.ts';
 import type { Database } from '../database.ts';
-import type { StoredDigest } from './delivery-queue.ts';
+import { digestRecord, digestRecordOrUndefined } from './digest-rows.ts';
 
 export interface DigestPage {
-  readonly digests: readonly StoredDigest[];
+  readonly digests: readonly DigestRecord[];
   /** Where the next page starts, when more may follow. */
   readonly next: DigestCursor | null;
 }
@@ -33,7 +34,7 @@ export async function listDigests(
     );
   }
   const rows = await query.execute();
-  const digests = rows.slice(0, page.limit);
+  const digests = rows.slice(0, page.limit).map(digestRecord);
   const last = digests[digests.length - 1];
   return {
     digests,
@@ -44,17 +45,18 @@ export async function listDigests(
   };
 }
 
-export function readDigest(
+export async function readDigest(
   database: Database,
   tenantId: string,
   id: string,
-): Promise<StoredDigest | undefined> {
-  return database.db
+): Promise<DigestRecord | undefined> {
+  const row = await database.db
     .selectFrom('digests')
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .executeTakeFirst();
+  return digestRecordOrUndefined(row);
 }
 
 export interface DigestTarget {
@@ -88,11 +90,11 @@ export async function digestTarget(
 }
 
 export interface DeliveryFigures {
-  readonly counts: Readonly<Record<StoredDigest['status'], number>>;
+  readonly counts: Readonly<Record<DigestStatus, number>>;
   /** The digest most recently delivered. */
-  readonly lastSent: StoredDigest | undefined;
+  readonly lastSent: DigestRecord | undefined;
   /** Digests whose last attempt failed (given up, or waiting to retry), newest first. */
-  readonly recentFailures: readonly StoredDigest[];
+  readonly recentFailures: readonly DigestRecord[];
 }
 
 export async function deliveryFigures(
@@ -107,7 +109,10 @@ export async function deliveryFigures(
     .where('tenant_id', '=', tenantId)
     .groupBy('status')
     .execute();
-  const counts = { queued: 0, sending: 0, sent: 0, failed: 0 };
+  const counts = Object.fromEntries(Object.values(DigestStatus).map((s) => [s, 0])) as Record<
+    DigestStatus,
+    number
+  >;
   for (const row of grouped) counts[row.status] = Number(row.count);
   const lastSent = await db
     .selectFrom('digests')
@@ -128,5 +133,9 @@ export async function deliveryFigures(
     .orderBy('id', 'desc')
     .limit(failures)
     .execute();
-  return { counts, lastSent, recentFailures };
+  return {
+    counts,
+    lastSent: digestRecordOrUndefined(lastSent),
+    recentFailures: recentFailures.map(digestRecord),
+  };
 }

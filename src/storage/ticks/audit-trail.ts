@@ -9,10 +9,10 @@ import type {
   TickEntryRecord,
   TickItemDecision,
   TickRun,
-} from '../core/run-records.ts';
-import { auditTime } from '../core/run-records.ts';
-import type { Database } from './database.ts';
-import type { MissedFireTimeTable, TickTable } from './schema.ts';
+} from '../../core/run-records.ts';
+import { auditTime } from '../../core/run-records.ts';
+import type { Database } from '../database.ts';
+import type { MissedFireTimeTable, TickTable } from '../schema.ts';
 
 type TickRow = Selectable<TickTable>;
 
