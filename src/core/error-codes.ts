@@ -62,6 +62,12 @@ export const ERROR_CODES = {
   one_target_required: validation('Exactly one of `journey_id` and `test_plan_id` is required.'),
   // Request errors (SPEC section 6): the API answers each with its own status.
   not_found: request(404, 'No such resource, or it belongs to another tenant.'),
+  header_fields_too_large: request(431, 'The request’s headers are too large.'),
+  invalid_request_line: request(400, 'The request line or a header cannot be parsed.'),
+  method_not_allowed: request(
+    405,
+    'The path exists, but not for this method; `Allow` lists its methods.',
+  ),
   unauthenticated: request(401, 'No credentials, or credentials that do not verify.'),
   forbidden: request(403, 'The caller lacks the role this operation needs.'),
   insufficient_scope: request(403, 'The token lacks the scope this operation needs.'),

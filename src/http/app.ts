@@ -4,7 +4,9 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps.ts';
 import { registerApi } from './api.ts';
+import { answerClientError } from './client-errors.ts';
 import { registerDemoSite } from './demo-site.ts';
+import { registerLandingPage } from './landing-page.ts';
 import type { Metrics } from './metrics.ts';
 import { registerOAuthRoutes, type OAuthEndpoints } from './routes/oauth.ts';
 
@@ -35,6 +37,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       disableRequestLogging: (request) => OPS_PATHS.has(request.url.split('?')[0] ?? ''),
     }),
     bodyLimit: 1_048_576,
+    clientErrorHandler: answerClientError,
   });
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -47,6 +50,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const text = await deps.metrics.registry.metrics();
     return reply.type(deps.metrics.registry.contentType).send(text);
   });
+  registerLandingPage(app);
   registerDemoSite(app, deps.now);
   if (deps.api !== undefined) registerApi(app, { ...deps.api, now: deps.now });
   if (deps.oauth !== undefined) registerOAuthRoutes(app, deps.oauth, deps.now);

@@ -5,6 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { ValidationIssue } from '../core/validation-issue.ts';
 import { ApiError, describeIssues, problemBody, PROBLEM_TYPE } from './problem.ts';
 import { RequestInvalid } from './request-validation.ts';
+import { collectRouteMethods } from './route-methods.ts';
 
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -96,12 +97,19 @@ export function registerErrorHandler(
     request.log.error({ err: error }, 'request failed');
     return sendProblem(reply, 500, 'internal', 'An unexpected error; it has been logged.');
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      404,
-      'not_found',
-      `No route ${request.method} ${request.url.split('?')[0]}.`,
-    ),
-  );
+  const routes = collectRouteMethods(app);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = routes.allowed(path);
+    if (allowed.length > 0)
+      return sendProblem(
+        reply,
+        405,
+        'method_not_allowed',
+        `${path} answers ${allowed.join(', ')}, not ${request.method}.`,
+        undefined,
+        { allow: allowed.join(', ') },
+      );
+    return sendProblem(reply, 404, 'not_found', `No route ${request.method} ${path}.`);
+  });
 }

@@ -23,6 +23,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The page without its trailing slash links its assets from the API's own prefix.
+  await app.register(swaggerUi, { routePrefix: '/docs', indexPrefix: '/api' });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 }
