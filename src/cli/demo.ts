@@ -25,6 +25,18 @@ async function runDemo(io: CliIo, json: boolean): Promise<number> {
     return ExitCode.usage;
   }
   const result = await demo(loaded.config, io.now());
+  // The demo's journeys call the server on this machine at ROTA_PORT: say so when nothing is there.
+  const origin = new URL(result.siteUrl).origin;
+  const answered = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(2_000) }).then(
+    (response) => response.ok,
+    (error: unknown) => (error as Error).message,
+  );
+  if (answered !== true)
+    io.stderr(
+      `warning: nothing answers at ${origin} yet (${answered === false ? 'not Rota' : answered}). ` +
+        `The demo's journeys call that address: serve Rota with ROTA_PORT=${new URL(origin).port} ` +
+        '(npm start), or run rota demo again with the ROTA_PORT your server uses.\n',
+    );
   const next = result.nextFireAt === null ? null : formatInstant(result.nextFireAt);
   if (json) {
     io.stdout(

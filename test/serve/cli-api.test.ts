@@ -161,4 +161,23 @@ it('reports failures with their codes: not logged in, a wrong secret, an unknown
   const gone = await runCli(['schedules', 'list'], env);
   expect(gone.code).toBe(1);
   expect(gone.stderr).toMatch(/\(server_unreachable\)\n$/);
+  expect(gone.stderr).toContain(`Nothing answers at ${url} (`);
+  expect(gone.stderr).toContain('ROTA_PUBLIC_URL or ROTA_PORT');
+});
+
+it('logs in at ROTA_PORT on this machine when no --url is given, and names the URL it used', async () => {
+  const { url, env, clientId, secret } = await started();
+  const port = new URL(url).port;
+  const login = await runCli(['login', '--client-id', clientId, '--client-secret', secret], {
+    ...env,
+    ROTA_PORT: port,
+  });
+  expect(login.code).toBe(0);
+  expect(login.stdout).toMatch(new RegExp(`^Logged in to http://127\\.0\\.0\\.1:${port} as `));
+  const nowhere = await runCli(['login', '--client-id', clientId, '--client-secret', secret], {
+    ...env,
+    ROTA_PUBLIC_URL: 'http://127.0.0.1:1',
+  });
+  expect(nowhere.code).toBe(1);
+  expect(nowhere.stderr).toContain('Nothing answers at http://127.0.0.1:1 (');
 });

@@ -37,6 +37,11 @@ it('creates a demo whose schedule runs real journeys against the demo shop, once
   };
   const created = await runCli(['demo', '--json'], env);
   expect(created.code).toBe(0);
+  // Nothing serves yet: the demo says which address its journeys will call.
+  expect(created.stderr).toContain(
+    `warning: nothing answers at http://127.0.0.1:${env.ROTA_PORT} yet`,
+  );
+  expect(created.stderr).toContain(`serve Rota with ROTA_PORT=${env.ROTA_PORT}`);
   const first = JSON.parse(created.stdout) as Record<string, unknown>;
   expect(first).toMatchObject({
     created: true,

@@ -1,5 +1,6 @@
 // The CLI's way to the REST API: a client-credentials token from /oauth/token (kept until shortly
 // before it expires), JSON requests with it, and problem+json answers turned into ApiProblem.
+import { nothingAnswers } from '../server-url.ts';
 import type { Credentials } from './credentials.ts';
 
 /** An error answer of the API (RFC 9457), or a server that could not be reached (status 0). */
@@ -41,11 +42,7 @@ export function apiClient(
       return await fetchFn(`${base}${path}`, init);
     } catch (error) {
       const cause = (error as { cause?: { message?: string } }).cause?.message;
-      throw new ApiProblem(
-        0,
-        'server_unreachable',
-        `Cannot reach ${base}: ${cause ?? String(error)}`,
-      );
+      throw new ApiProblem(0, 'server_unreachable', nothingAnswers(base, cause ?? String(error)));
     }
   }
 

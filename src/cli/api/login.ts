@@ -3,12 +3,13 @@
 import type { Command } from 'commander';
 import { issue } from '../../core/validation-issue.ts';
 import { ExitCode, reportErrors, type CliIo } from '../io.ts';
+import { defaultServerUrl } from '../server-url.ts';
 import { apiClient, ApiProblem } from './api-client.ts';
 import { reportProblem } from './api-command.ts';
 import { writeCredentials } from './credentials.ts';
 
 interface LoginOptions {
-  readonly url: string;
+  readonly url?: string;
   readonly clientId: string;
   readonly clientSecret?: string;
   readonly clientSecretStdin?: boolean;
@@ -19,7 +20,10 @@ export function registerLogin(program: Command, io: CliIo, setExit: (code: numbe
   program
     .command('login')
     .description('Keep a machine client’s credentials for the API commands (checked first).')
-    .requiredOption('--url <url>', 'where Rota serves, e.g. http://localhost:8080')
+    .option(
+      '--url <url>',
+      'where Rota serves (default: ROTA_PUBLIC_URL, else http://127.0.0.1:$ROTA_PORT)',
+    )
     .requiredOption('--client-id <id>', 'the client_id `rota clients create` printed')
     .option('--client-secret <secret>', 'the secret (visible in your shell history)')
     .option('--client-secret-stdin', 'read the secret from standard input')
@@ -49,11 +53,17 @@ async function runLogin(io: CliIo, options: LoginOptions): Promise<number> {
   }
   let url: URL;
   try {
-    url = new URL(options.url);
+    url = new URL(options.url ?? defaultServerUrl(io.env));
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
   } catch {
     reportErrors(
-      [issue('--url', 'invalid_argument', `Not an http(s) URL: ${options.url}`)],
+      [
+        issue(
+          '--url',
+          'invalid_argument',
+          `Not an http(s) URL: ${options.url ?? defaultServerUrl(io.env)}`,
+        ),
+      ],
       json,
       io,
     );
