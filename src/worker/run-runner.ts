@@ -7,7 +7,14 @@ import type { Database } from '../storage/database.ts';
 import { endStep, ensureSteps, updateStep } from '../storage/run-step-store.ts';
 import { finishRun, heartbeat, type LeaseHolder, type StoredRun } from '../storage/run-store.ts';
 import type { RunStepTable } from '../storage/schema.ts';
-import { addUsage, StepFailed, type Executor, type StepCall, type Usage } from './executor.ts';
+import {
+  addUsage,
+  StepFailed,
+  type Executor,
+  type StepCall,
+  type StepResult,
+  type Usage,
+} from './executor.ts';
 
 export interface RunnerDeps {
   readonly database: Database;
@@ -202,6 +209,18 @@ function withCredentials(
 }
 
 /** `stop` aborts the run's in-flight call: the worker gave the run back (shutdown). */
+/** A step's findings as stored; ids derive from the step, so a retried attempt keeps them once. */
+const findingRows = (runId: string, stepId: string, findings: StepResult['findings'], at: number) =>
+  findings.map((f, i) => ({
+    id: `${stepId}:${i}`,
+    run_id: runId,
+    step_id: stepId,
+    severity: f.severity,
+    title: f.title,
+    detail: f.detail ?? null,
+    created_at: at,
+  }));
+
 export async function executeRun(
   deps: RunnerDeps,
   run: StoredRun,
@@ -319,16 +338,7 @@ async function runSteps(
             ...retries.map((message) => ({ at, level: 'warn' as const, message })),
             ...result.logs.map((line) => ({ ...line, at })),
           ],
-          // Finding ids derive from the step, so a retried attempt does not report them twice.
-          findings: result.findings.map((f, i) => ({
-            id: `${step.id}:${i}`,
-            run_id: run.id,
-            step_id: step.id,
-            severity: f.severity,
-            title: f.title,
-            detail: f.detail ?? null,
-            created_at: at,
-          })),
+          findings: findingRows(run.id, step.id, result.findings, at),
           ...(last
             ? {
                 run: {
@@ -360,15 +370,7 @@ async function runSteps(
             error: { code: failure.code, message: failure.message },
           },
           logs: [{ at, level: 'error', message: failure.message }],
-          findings: failure.findings.map((f, i) => ({
-            id: `${step.id}:${i}`,
-            run_id: run.id,
-            step_id: step.id,
-            severity: f.severity,
-            title: f.title,
-            detail: f.detail ?? null,
-            created_at: at,
-          })),
+          findings: findingRows(run.id, step.id, failure.findings, at),
           run: {
             status: 'failed',
             now: at,
