@@ -78,6 +78,22 @@ describe('resolveScheduleCadence', () => {
     ]);
   });
 
+  it('names the cadence a stray top-level field does not belong beside, in plain English', () => {
+    const messageOf = (cadence: Record<string, unknown>) => {
+      const parsed = resolveScheduleCadence({ cadence, run_days: [1] }, reference);
+      return parsed.ok ? undefined : parsed.errors.find((e) => e.field === '/run_days')?.message;
+    };
+    expect(messageOf({ type: 'cron', expression: '0 9 * * *' })).toBe(
+      'run_days does not belong beside a cron cadence; remove it or put the cadence\'s fields in "cadence".',
+    );
+    expect(messageOf({ type: 'interval', tick_interval_hours: 6 })).toMatch(
+      /^run_days does not belong beside an interval cadence;/,
+    );
+    expect(messageOf({ frequency: 'daily', times: ['09:00'] })).toMatch(
+      /^run_days does not belong beside the cadence;/,
+    );
+  });
+
   it('points the cadence’s own errors into /cadence, and top-level ones at their fields', () => {
     expect(
       errorsOf(

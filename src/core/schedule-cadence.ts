@@ -57,7 +57,7 @@ export function resolveScheduleCadence(
           `/${key}`,
           'field_not_allowed',
           inside === undefined
-            ? `${key} does not belong beside a ${String(cadence.type)} cadence; remove it or put the cadence's fields in "cadence".`
+            ? `${key} does not belong beside ${describeCadence(cadence.type)}; remove it or put the cadence's fields in "cadence".`
             : `${key} contradicts cadence.${key}; give it once, inside "cadence".`,
         ),
       );
@@ -65,6 +65,13 @@ export function resolveScheduleCadence(
   const parsed = parseCadence(cadence, { reference });
   if (!parsed.ok) errors.push(...prefixed(parsed.errors, '/cadence'));
   return errors.length > 0 ? { ok: false, errors } : parsed;
+}
+
+/** "an interval cadence", "a cron cadence"; "the cadence" when its type is missing or unknown. */
+function describeCadence(type: unknown): string {
+  if (type === 'interval') return 'an interval cadence';
+  if (type === 'calendar' || type === 'cron') return `a ${type} cadence`;
+  return 'the cadence';
 }
 
 /**
