@@ -1,12 +1,11 @@
 // Executes one claimed run step by step (SPEC section 4): a journey is one agent step, a test
 // plan one step per journey. Each step's status, input, output and log lines are written as they
 // happen, all fenced by the run's lease token, and the lease is renewed while the run works.
-import type { Insertable } from 'kysely';
 import { headerSealContext, openHeaders, type SecretSeal } from '../core/callee-config.ts';
 import type { Database } from '../storage/database.ts';
 import { endStep, ensureSteps, updateStep } from '../storage/run-step-store.ts';
 import { finishRun, heartbeat, type LeaseHolder, type StoredRun } from '../storage/run-store.ts';
-import type { RunStepTable } from '../storage/schema.ts';
+import { agentForStep, journeysOfTarget, type NewStep } from '../storage/run-targets.ts';
 import {
   addUsage,
   StepFailed,
@@ -100,48 +99,30 @@ async function callWithRetries(
 export type RunResult = 'completed' | 'failed' | 'lease_lost';
 
 interface PlannedStep {
-  readonly row: Insertable<RunStepTable>;
+  readonly row: NewStep;
   readonly input: Record<string, unknown>;
 }
 
 async function planSteps(deps: RunnerDeps, run: StoredRun): Promise<PlannedStep[]> {
-  const { db } = deps.database;
-  const journeyIds =
-    run.target_kind === 'journey'
-      ? [run.target_id]
-      : (
-          await db
-            .selectFrom('test_plan_journeys')
-            .select('journey_id')
-            .where('test_plan_id', '=', run.target_id)
-            .orderBy('position')
-            .execute()
-        ).map((row) => row.journey_id);
-  const journeys =
-    journeyIds.length === 0
-      ? []
-      : await db.selectFrom('journeys').selectAll().where('id', 'in', journeyIds).execute();
-  const parameters = JSON.parse(run.parameters) as Record<string, unknown>;
-  return journeyIds.flatMap((id, position) => {
-    const journey = journeys.find((j) => j.id === id);
-    if (journey === undefined) return [];
-    return [
-      {
-        // Step ids derive from the run, so every attempt calls with the same idempotency key.
-        row: {
-          id: `${run.id}:${position}`,
-          run_id: run.id,
-          position,
-          step_key: journey.id,
-          name: journey.name,
-          callee_kind: 'agent',
-          callee_id: journey.agent_id,
-          status: 'queued',
-        },
-        input: { ...(JSON.parse(journey.inputs) as Record<string, unknown>), ...parameters },
-      },
-    ];
+  const journeys = await journeysOfTarget(deps.database, {
+    kind: run.target_kind,
+    id: run.target_id,
   });
+  const parameters = JSON.parse(run.parameters) as Record<string, unknown>;
+  return journeys.map(({ position, ...journey }) => ({
+    // Step ids derive from the run, so every attempt calls with the same idempotency key.
+    row: {
+      id: `${run.id}:${position}`,
+      run_id: run.id,
+      position,
+      step_key: journey.id,
+      name: journey.name,
+      callee_kind: 'agent',
+      callee_id: journey.agentId,
+      status: 'queued',
+    },
+    input: { ...journey.inputs, ...parameters },
+  }));
 }
 
 /**
@@ -289,13 +270,8 @@ async function runSteps(
         }))
       )
         return 'lease_lost';
-      const agent = await database.db
-        .selectFrom('agents')
-        .select(['kind', 'config', 'timeout_seconds'])
-        .where('id', '=', step.callee_id ?? '')
-        .executeTakeFirst();
-      const stored =
-        agent === undefined ? {} : (JSON.parse(agent.config) as Record<string, unknown>);
+      const agent = await agentForStep(database, step.callee_id ?? '');
+      const stored = agent?.config ?? {};
       const key =
         agent === undefined
           ? 'missing'
@@ -304,7 +280,7 @@ async function runSteps(
             : agent.kind;
       const executor = deps.executors[key];
       const timeoutMs =
-        (agent?.timeout_seconds ?? 0) * 1000 || (deps.defaultStepTimeoutMs ?? 600_000);
+        (agent?.timeoutSeconds ?? 0) * 1000 || (deps.defaultStepTimeoutMs ?? 600_000);
       const timeout = AbortSignal.timeout(timeoutMs);
       try {
         if (executor === undefined)
