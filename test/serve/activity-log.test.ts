@@ -115,3 +115,13 @@ it('logs its address and next step, each tick and each run with its findings, an
   expect(metrics).toMatch(/^rota_ticks_total\{trigger="manual"\} 1$/m);
   expect(metrics).toMatch(/^rota_runs_total\{status="completed"\} 1$/m);
 });
+
+it('names a URL a person can open when it listens on every address', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rota-log-'));
+  const loaded = loadConfig({ ROTA_DATA_DIR: dir, ROTA_PORT: '0', ROTA_LOG_LEVEL: 'error' });
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+  expect(loaded.config.host).toBe('0.0.0.0');
+  server = await serve(loaded.config, { role: 'api', logDestination: { write: () => undefined } });
+  expect(server.url).toMatch(/^http:\/\/localhost:\d+$/);
+  expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+});
