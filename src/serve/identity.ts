@@ -14,21 +14,6 @@ export interface Identity {
   readonly service: TokenService;
 }
 
-export function identity(config: Config, database: Database, now: () => number) {
-  const resolved = resolveSecretKey({
-    configured: config.secretKey,
-    sharedByReplicas: !database.coordination.singleProcess,
-    dataDir: config.dataDir,
-  });
-  const box = new SecretBox(resolved.key);
-  const keys = new SigningKeys({ database, box, now });
-  return {
-    box,
-    keyFile: { path: resolved.file, generated: resolved.generated },
-    service: new TokenService({ database, keys, ...tokenParties(config.publicUrl), now }),
-  };
-}
-
 /** The identity, checked: keys sealed under another ROTA_SECRET_KEY stop the start here. */
 export async function startIdentity(
   config: Config,
@@ -36,15 +21,22 @@ export async function startIdentity(
   now: () => number,
   logger: Logger,
 ): Promise<Identity> {
-  const tokens = identity(config, database, now);
-  if (tokens.keyFile.generated)
+  const resolved = resolveSecretKey({
+    configured: config.secretKey,
+    sharedByReplicas: !database.coordination.singleProcess,
+    dataDir: config.dataDir,
+  });
+  if (resolved.generated)
     logger.warn(
-      { file: tokens.keyFile.path },
+      { file: resolved.file },
       'ROTA_SECRET_KEY is unset: generated a key into the data directory; keep it with the database (and set ROTA_SECRET_KEY for PostgreSQL)',
     );
-  await tokens.service.jwks();
-  const resealed = await sealClearHeaders(database, tokens.box);
+  const box = new SecretBox(resolved.key);
+  const keys = new SigningKeys({ database, box, now });
+  const service = new TokenService({ database, keys, ...tokenParties(config.publicUrl), now });
+  await service.jwks();
+  const resealed = await sealClearHeaders(database, box);
   if (resealed > 0)
     logger.info({ count: resealed }, 'sealed the header values of agents and tools kept in clear');
-  return { box: tokens.box, service: tokens.service };
+  return { box, service };
 }

@@ -51,22 +51,13 @@ async function runLogin(io: CliIo, options: LoginOptions): Promise<number> {
     );
     return ExitCode.usage;
   }
+  const given = options.url ?? defaultServerUrl(io.env);
   let url: URL;
   try {
-    url = new URL(options.url ?? defaultServerUrl(io.env));
+    url = new URL(given);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
   } catch {
-    reportErrors(
-      [
-        issue(
-          '--url',
-          'invalid_argument',
-          `Not an http(s) URL: ${options.url ?? defaultServerUrl(io.env)}`,
-        ),
-      ],
-      json,
-      io,
-    );
+    reportErrors([issue('--url', 'invalid_argument', `Not an http(s) URL: ${given}`)], json, io);
     return ExitCode.usage;
   }
   const credentials = {
