@@ -24,6 +24,7 @@ import { chunks } from '../src/storage/batch-sql.ts';
 import type { Executor } from '../src/worker/executor.ts';
 import { Worker } from '../src/worker/worker.ts';
 import { schedulerStore } from '../src/storage/scheduler-storage.ts';
+import { workerStore } from '../src/storage/worker-storage.ts';
 
 const N = Number(process.env.BENCH_SCHEDULES ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -396,12 +397,11 @@ async function round(database: Database, fireTime: number): Promise<RoundResult>
   const errors: unknown[] = [];
   const newId = () => uuidv7(clock.now());
   const worker = new Worker({
-    database,
+    store: workerStore(database),
     workerId: `bench-worker-${fireTime}`,
     concurrency: CONCURRENCY,
     executors: { 'builtin:noop': noop },
     now: () => clock.now(),
-    newId,
     timer: (delay, fire) => clock.timer(delay, fire),
     onError: (error) => errors.push(error),
     // Counted as they end, so the round's progress costs the database nothing while it fires.

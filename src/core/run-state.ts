@@ -99,3 +99,13 @@ export class IllegalRunTransition extends Error {
 export function assertTransition(from: RunStatus, to: RunStatus): void {
   if (!canTransition(from, to)) throw new IllegalRunTransition(from, to);
 }
+
+/** The statuses a run may move to `to` from: what a store's update requires it to be in. */
+export const runStatusesBefore = (to: RunStatus): readonly RunStatus[] =>
+  RUN_STATUSES.filter((from) => canTransition(from, to));
+
+/** `from`, once the machine allows `from → to`: the status a store's update of one move requires. */
+export function movingFrom<F extends RunStatus>(from: F, to: RunStatus): F {
+  assertTransition(from, to);
+  return from;
+}

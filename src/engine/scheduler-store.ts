@@ -10,6 +10,7 @@ import type {
 } from '../core/firing-records.ts';
 import type { TickOutcome } from '../core/tick-outcome.ts';
 import type { RunStatus } from '../core/run-state.ts';
+import type { ExpiredLeases } from '../core/work-records.ts';
 
 export interface DueRequest {
   readonly now: number;
@@ -116,11 +117,6 @@ export interface SchedulerLock {
   release(name: string, holder: string): Promise<void>;
   /** The one scheduler's claims left behind are a dead process's. */
   releaseAllScheduleClaims(): Promise<void>;
-}
-
-export interface ExpiredLeases {
-  readonly requeued: number;
-  readonly failed: number;
 }
 
 /** Everything the scheduler loop needs. */

@@ -7,7 +7,8 @@ import { IDEMPOTENCY_KEY_LIFETIME_MS } from '../core/idempotency-keys.ts';
 import { formatInstant } from '../core/instant.ts';
 import type { Clock, Timer } from './clock.ts';
 import { runSchedulerPass, type PassReport, type PausePoints } from './scheduler-pass.ts';
-import type { ExpiredLeases, SchedulerStore } from './scheduler-store.ts';
+import type { ExpiredLeases } from '../core/work-records.ts';
+import type { SchedulerStore } from './scheduler-store.ts';
 import { endTicks, type EndedTicks } from './tick-ender.ts';
 
 export interface SchedulerOptions {

@@ -12,6 +12,7 @@ import type { SecretBox } from '../auth/secret-box.ts';
 import type { Database } from '../storage/database.ts';
 import { mailStore } from '../storage/mail-storage.ts';
 import { schedulerStore } from '../storage/scheduler-storage.ts';
+import { workerStore } from '../storage/worker-storage.ts';
 import { executors } from '../worker/executors/registry.ts';
 import { Worker } from '../worker/worker.ts';
 import { logDelivery, recordRound, recordRunEnd } from './activity-log.ts';
@@ -36,7 +37,7 @@ export async function createWorker(context: RoleContext, secrets: SecretBox): Pr
   const { config, database, logger, metrics, clock } = context;
   const now = () => clock.now();
   return new Worker({
-    database,
+    store: workerStore(database),
     workerId: context.holder,
     concurrency: config.workerConcurrency,
     executors: executors({
@@ -44,7 +45,6 @@ export async function createWorker(context: RoleContext, secrets: SecretBox): Pr
       now,
     }),
     now,
-    newId: context.newId,
     timer: (delayMs, fire) => clock.timer(delayMs, fire),
     secrets,
     onError: (error) => logger.error({ err: error }, 'the worker hit an error'),

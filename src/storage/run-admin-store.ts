@@ -2,7 +2,7 @@
 // first, one run with its steps, logs and findings, starting a run now, and cancelling one. The
 // worker's own queue operations (claims, leases, fencing) live in run-store.ts.
 import type { Selectable } from 'kysely';
-import { LIVE_RUN_STATUSES } from '../core/run-state.ts';
+import { runStatusesBefore } from '../core/run-state.ts';
 import type {
   CancelResult,
   FindingRecord,
@@ -195,7 +195,7 @@ export function runAdminStore(database: Database) {
         }))
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
-        .where('status', 'in', [...LIVE_RUN_STATUSES])
+        .where('status', 'in', [...runStatusesBefore('cancelled')])
         .returningAll()
         .executeTakeFirst();
       if (row !== undefined) return { result: 'cancelled', run: runFromRow(row) };

@@ -1,9 +1,15 @@
 // A run's steps, their logs and the run's findings, written as they happen (SPEC section 4).
 // Every write names the run's fencing token: a worker that lost its lease changes nothing.
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import type {
+  LeaseHolder,
+  StepEnd,
+  StepLogLine,
+  StepUpdate,
+} from '../core/work-records.ts';
 import type { Database } from './database.ts';
 import type { FindingTable, RunStepTable, Schema } from './schema.ts';
-import { endRun, type LeaseHolder, type RunEnd } from './run-store.ts';
+import { endRun } from './run-store.ts';
 
 export type StoredStep = Selectable<RunStepTable>;
 
@@ -63,14 +69,6 @@ export async function ensureSteps(
   });
 }
 
-export interface StepUpdate {
-  readonly status: RunStepTable['status'];
-  readonly now: number;
-  readonly input?: unknown;
-  readonly output?: unknown;
-  readonly error?: { readonly code: string; readonly message: string } | null;
-}
-
 /** Records a step's progress; false when the lease was lost. */
 export async function updateStep(
   database: Database,
@@ -112,14 +110,6 @@ async function setStep(
   return result.numUpdatedRows > 0n;
 }
 
-export interface StepEnd {
-  readonly update: StepUpdate;
-  readonly logs: readonly LogLine[];
-  readonly findings: readonly Insertable<FindingTable>[];
-  /** The run's end too, when this step was its last or failed it. */
-  readonly run?: RunEnd;
-}
-
 /**
  * A step's end in one transaction: its log lines, its findings, its status, and the run's end
  * when there is one. False when the lease was lost, and then nothing was written.
@@ -145,17 +135,11 @@ export async function endStep(
   });
 }
 
-export interface LogLine {
-  readonly at: number;
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly message: string;
-}
-
 export async function appendLogs(
   database: Database,
   holder: LeaseHolder,
   stepId: string,
-  lines: readonly LogLine[],
+  lines: readonly StepLogLine[],
 ): Promise<void> {
   if (lines.length === 0) return;
   await database.write(async (trx) => {
@@ -163,7 +147,7 @@ export async function appendLogs(
   });
 }
 
-async function insertLogs(trx: Kysely<Schema>, stepId: string, lines: readonly LogLine[]) {
+async function insertLogs(trx: Kysely<Schema>, stepId: string, lines: readonly StepLogLine[]) {
   if (lines.length === 0) return;
   await trx
     .insertInto('step_logs')

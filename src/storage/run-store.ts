@@ -3,18 +3,13 @@
 // current one. A run whose lease expired goes back to the queue (attempt + 1) or, with no
 // attempt left, fails with `lease_lost`.
 import type { Kysely, Selectable } from 'kysely';
-import { LIVE_RUN_STATUSES } from '../core/run-state.ts';
+import { LIVE_RUN_STATUSES, movingFrom } from '../core/run-state.ts';
+import type { ClaimRequest, ExpiredLeases, LeaseHolder, RunFinish } from '../core/work-records.ts';
 import type { Database } from './database.ts';
+import { moveRun } from './run-moves.ts';
 import type { RunTable, Schema } from './schema.ts';
 
 export type StoredRun = Selectable<RunTable>;
-
-export interface ClaimRequest {
-  readonly workerId: string;
-  readonly now: number;
-  readonly leaseMs: number;
-  readonly limit: number;
-}
 
 /**
  * Claims up to `limit` queued runs, oldest first; a buffered run waits until its predecessor
@@ -28,7 +23,7 @@ export async function claimRuns(database: Database, request: ClaimRequest): Prom
         trx
           .selectFrom('runs')
           .select('runs.id')
-          .where('runs.status', '=', 'queued')
+          .where('runs.status', '=', movingFrom('queued', 'running'))
           .where((eb) =>
             eb.or([eb('runs.dispatch_at', 'is', null), eb('runs.dispatch_at', '<=', now)]),
           )
@@ -69,7 +64,7 @@ export async function claimRuns(database: Database, request: ClaimRequest): Prom
           due.map((row) => row.id),
         )
         // Re-checked under the row lock: a run claimed meanwhile is not claimed twice.
-        .where('status', '=', 'queued')
+        .where('status', '=', movingFrom('queued', 'running'))
         .returningAll()
         .execute()
     );
@@ -86,12 +81,6 @@ export async function nextDispatchAt(database: Database, now: number): Promise<n
     .where('dispatch_at', '>', now)
     .executeTakeFirst();
   return row?.at ?? null;
-}
-
-export interface LeaseHolder {
-  readonly runId: string;
-  /** The fencing token the claim returned. */
-  readonly fence: number;
 }
 
 /** Extends the lease; false when it was lost (expired and re-queued, or finished elsewhere). */
@@ -111,21 +100,12 @@ export async function heartbeat(
   return result.numUpdatedRows > 0n;
 }
 
-export interface RunEnd {
-  readonly status: 'completed' | 'failed' | 'cancelled';
-  readonly now: number;
-  readonly error?: {
-    readonly code: string;
-    readonly message: string;
-    readonly step: string | null;
-  };
-  readonly agentsSpawned?: number;
-  /** Tokens and cost the executors reported, stored as JSON. */
-  readonly usage?: unknown;
-}
-
 /** Ends a run; false when the caller's token is stale, and then nothing changes. */
-export function finishRun(database: Database, holder: LeaseHolder, end: RunEnd): Promise<boolean> {
+export function finishRun(
+  database: Database,
+  holder: LeaseHolder,
+  end: RunFinish,
+): Promise<boolean> {
   return endRun(database.db, holder, end);
 }
 
@@ -133,12 +113,13 @@ export function finishRun(database: Database, holder: LeaseHolder, end: RunEnd):
 export async function endRun(
   executor: Kysely<Schema>,
   holder: LeaseHolder,
-  end: RunEnd,
+  end: RunFinish,
 ): Promise<boolean> {
-  const result = await executor
-    .updateTable('runs')
-    .set({
-      status: end.status,
+  const row = await moveRun(
+    executor,
+    { id: holder.runId, fence: holder.fence },
+    end.status,
+    () => ({
       finished_at: end.now,
       updated_at: end.now,
       lease_owner: null,
@@ -148,12 +129,9 @@ export async function endRun(
       error_step: end.error?.step ?? null,
       ...(end.agentsSpawned === undefined ? {} : { agents_spawned: end.agentsSpawned }),
       ...(end.usage === undefined ? {} : { usage: JSON.stringify(end.usage) }),
-    })
-    .where('id', '=', holder.runId)
-    .where('fence', '=', holder.fence)
-    .where('status', '=', 'running')
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+    }),
+  );
+  return row !== undefined;
 }
 
 /**
@@ -166,29 +144,22 @@ export async function releaseRun(
   holder: LeaseHolder,
   now: number,
 ): Promise<boolean> {
-  const result = await database.db
-    .updateTable('runs')
-    .set((eb) => ({
-      status: 'queued',
+  const row = await moveRun(
+    database.db,
+    { id: holder.runId, fence: holder.fence },
+    'queued',
+    (eb) => ({
       attempt: eb('attempt', '+', 1),
       max_attempts: eb('max_attempts', '+', 1),
       fence: eb('fence', '+', 1),
       lease_owner: null,
       lease_until: null,
       updated_at: now,
-    }))
-    .where('id', '=', holder.runId)
-    .where('fence', '=', holder.fence)
-    .where('status', '=', 'running')
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) return false;
+    }),
+  );
+  if (row === undefined) return false;
   await database.runsQueued(database.db);
   return true;
-}
-
-export interface ExpiredLeases {
-  readonly requeued: number;
-  readonly failed: number;
 }
 
 /** Returns runs whose lease expired to the queue, or fails those with no attempt left. */
@@ -206,7 +177,7 @@ export async function recoverExpiredLeases(
         lease_until: null,
         updated_at: now,
       }))
-      .where('status', '=', 'running')
+      .where('status', '=', movingFrom('running', 'queued'))
       .where('lease_until', '<', now)
       .whereRef('attempt', '<', 'max_attempts')
       .executeTakeFirst();
@@ -221,7 +192,7 @@ export async function recoverExpiredLeases(
         error_code: 'lease_lost',
         error_message: 'The worker stopped renewing its lease and no attempt is left.',
       })
-      .where('status', '=', 'running')
+      .where('status', '=', movingFrom('running', 'failed'))
       .where('lease_until', '<', now)
       .executeTakeFirst();
     if (requeued.numUpdatedRows > 0n) await database.runsQueued(trx);

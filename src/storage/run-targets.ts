@@ -1,20 +1,8 @@
 // What a worker reads to plan and call a run's steps: the journeys of its target in order, and
-// an agent's kind, configuration and timeout — JSON columns parsed here, at the boundary.
-import type { Insertable } from 'kysely';
+// the kind, configuration and timeout of the agent or tool a step calls — JSON columns parsed here, at the boundary.
+import type { RunTarget } from '../core/run-records.ts';
+import type { CalleeRecord, StepCallee, TargetJourney } from '../core/work-records.ts';
 import type { Database } from './database.ts';
-import type { RunStepTable } from './schema.ts';
-
-/** A step as the worker plans it, before it is stored. */
-export type NewStep = Insertable<RunStepTable>;
-
-export interface TargetJourney {
-  /** Its place in the target (a test plan's order, deleted journeys counted). */
-  readonly position: number;
-  readonly id: string;
-  readonly name: string;
-  readonly agentId: string;
-  readonly inputs: Record<string, unknown>;
-}
 
 /**
  * The journeys a run walks, in order: its journey, or its test plan's; a journey deleted since
@@ -22,7 +10,7 @@ export interface TargetJourney {
  */
 export async function journeysOfTarget(
   database: Database,
-  target: { readonly kind: string; readonly id: string },
+  target: RunTarget,
 ): Promise<TargetJourney[]> {
   const { db } = database;
   const ids =
@@ -54,27 +42,22 @@ export async function journeysOfTarget(
   });
 }
 
-export interface StepCallee {
-  readonly kind: string;
-  readonly config: Record<string, unknown>;
-  readonly timeoutSeconds: number | null;
-}
-
-/** An agent as a step calls it; undefined when it was deleted. */
-export async function agentForStep(
+/** The agent or tool a step calls; undefined when it was deleted. */
+export async function calleeForStep(
   database: Database,
-  agentId: string,
-): Promise<StepCallee | undefined> {
-  const agent = await database.db
-    .selectFrom('agents')
+  callee: StepCallee,
+): Promise<CalleeRecord | undefined> {
+  if (callee.id === null) return undefined;
+  const row = await database.db
+    .selectFrom(callee.kind === 'agent' ? 'agents' : 'tools')
     .select(['kind', 'config', 'timeout_seconds'])
-    .where('id', '=', agentId)
+    .where('id', '=', callee.id)
     .executeTakeFirst();
-  return agent === undefined
+  return row === undefined
     ? undefined
     : {
-        kind: agent.kind,
-        config: JSON.parse(agent.config) as Record<string, unknown>,
-        timeoutSeconds: agent.timeout_seconds,
+        kind: row.kind,
+        config: JSON.parse(row.config) as Record<string, unknown>,
+        timeoutSeconds: row.timeout_seconds,
       };
 }

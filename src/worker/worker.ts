@@ -2,15 +2,9 @@
 // slots free up; recovers runs whose lease expired; on stop, lets in-flight runs finish within a
 // grace period and gives the rest back to the queue (SPEC section 4).
 import type { SecretSeal } from '../core/callee-config.ts';
-import type { Database } from '../storage/database.ts';
-import {
-  claimRuns,
-  nextDispatchAt,
-  recoverExpiredLeases,
-  releaseRun,
-} from '../storage/run-store.ts';
 import type { Executor } from './executor.ts';
 import { executeRun, type RunEnd, type RunnerDeps } from './run-runner.ts';
+import type { WorkerStore } from './worker-store.ts';
 
 const DEFAULT_LEASE_MS = 30_000;
 const DEFAULT_HEARTBEAT_MS = 10_000;
@@ -21,12 +15,11 @@ export interface WorkerTimer {
 }
 
 export interface WorkerOptions {
-  readonly database: Database;
+  readonly store: WorkerStore;
   readonly workerId: string;
   readonly concurrency: number;
   readonly executors: Readonly<Record<string, Executor>>;
   readonly now: () => number;
-  readonly newId: () => string;
   /** Arms a timer (the engine's Clock fits): the next look for work when idle. */
   readonly timer: (delayMs: number, fire: () => void) => WorkerTimer;
   /** Opens the sealed header values of agents (ROTA_SECRET_KEY's box). */
@@ -60,7 +53,7 @@ export class Worker {
   /** Starts looking for work, now, whenever runs are queued anywhere, and at each poll. */
   async start(): Promise<void> {
     this.stopped = false;
-    const stopListening = await this.options.database.onRunsQueued(() => this.wake());
+    const stopListening = await this.options.store.onRunsQueued(() => this.wake());
     // Stopped while the subscription was being made: it is not kept.
     if (this.stopped) return stopListening();
     this.stopListening = stopListening;
@@ -117,9 +110,9 @@ export class Worker {
     await Promise.race([this.drain(), grace]);
     if (!graceOver) return;
     for (const [runId, { fence, stop }] of this.inFlight) {
-      await releaseRun(this.options.database, { runId, fence }, this.options.now()).catch(
-        (error: unknown) => this.options.onError?.(error),
-      );
+      await this.options.store
+        .releaseRun({ runId, fence }, this.options.now())
+        .catch((error: unknown) => this.options.onError?.(error));
       // Handed back: its call is abandoned, and the fence keeps whatever it writes out.
       stop.abort();
     }
@@ -128,7 +121,7 @@ export class Worker {
   private async claimAndRun(): Promise<void> {
     if (this.stopped) return;
     const {
-      database,
+      store,
       workerId,
       concurrency,
       now,
@@ -140,12 +133,12 @@ export class Worker {
     const heartbeatMs = this.options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     if (now() - this.lastRecovery >= heartbeatMs) {
       this.lastRecovery = now();
-      await recoverExpiredLeases(database, this.lastRecovery);
+      await store.recoverExpiredLeases(this.lastRecovery);
     }
     const free = concurrency - this.inFlight.size;
     let idle = free > 0;
     if (free > 0) {
-      const claimed = await claimRuns(database, { workerId, now: now(), leaseMs, limit: free });
+      const claimed = await store.claimRuns({ workerId, now: now(), leaseMs, limit: free });
       idle = claimed.length < free;
       for (const run of claimed) {
         const stop = new AbortController();
@@ -160,7 +153,7 @@ export class Worker {
     }
     // With slots left free, wait for the next poll or a jittered run's dispatch time, whichever
     // comes first; with every slot busy, a run that ends looks again anyway.
-    const dispatch = idle ? await nextDispatchAt(database, now()) : null;
+    const dispatch = idle ? await store.nextDispatchAt(now()) : null;
     const delay = dispatch === null ? pollMs : Math.min(pollMs, Math.max(0, dispatch - now()));
     this.timer?.cancel();
     if (!this.stopped) this.timer = this.options.timer(delay, () => void this.poll());
@@ -168,9 +161,8 @@ export class Worker {
 
   private runnerDeps(): RunnerDeps {
     const {
-      database,
+      store,
       now,
-      newId,
       executors,
       leaseMs = DEFAULT_LEASE_MS,
       heartbeatMs = DEFAULT_HEARTBEAT_MS,
@@ -178,9 +170,8 @@ export class Worker {
       onRunEnded,
     } = this.options;
     return {
-      database,
+      store,
       now,
-      newId,
       executors,
       leaseMs,
       heartbeatMs,

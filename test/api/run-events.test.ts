@@ -3,11 +3,11 @@
 // `end` — and the stream closes on its own; an ended run streams its state and `end` at once.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { claimRuns } from '../../src/storage/run-store.ts';
 import type { Executor } from '../../src/worker/executor.ts';
 import { executeRun } from '../../src/worker/run-runner.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { apiHarness, seedProject, type ApiHarness } from './api-harness.ts';
+import { workerStore } from '../../src/storage/worker-storage.ts';
 
 /** `event:`/`data:` blocks of a text/event-stream, comments left out. */
 const parse = (text: string) =>
@@ -52,7 +52,7 @@ describeEachDatabase('following a run as Server-Sent Events', (fresh) => {
     let body = '';
     while (!body.includes('\n\n')) body += decoder.decode((await reader.read()).value);
     expect(parse(body)).toMatchObject([{ event: 'run', data: { id: run.id, status: 'queued' } }]);
-    const [claimed] = await claimRuns(db.database, {
+    const [claimed] = await workerStore(db.database).claimRuns({
       workerId: 'w',
       now: api.now(),
       leaseMs: 30_000,
@@ -70,9 +70,8 @@ describeEachDatabase('following a run as Server-Sent Events', (fresh) => {
     };
     const result = await executeRun(
       {
-        database: db.database,
+        store: workerStore(db.database),
         now: () => api.now(),
-        newId: randomUUID,
         executors: { 'builtin:http_journey': agent },
         leaseMs: 30_000,
         heartbeatMs: 10_000,

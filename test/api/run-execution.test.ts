@@ -3,11 +3,11 @@
 // in-flight call at its next heartbeat, leaving the run cancelled.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { claimRuns } from '../../src/storage/run-store.ts';
 import type { Executor, StepCall } from '../../src/worker/executor.ts';
 import { executeRun } from '../../src/worker/run-runner.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { apiHarness, seedProject, type ApiHarness } from './api-harness.ts';
+import { workerStore } from '../../src/storage/worker-storage.ts';
 
 describeEachDatabase('a run over the API, executed by the worker', (fresh) => {
   let db: TestDatabase;
@@ -24,9 +24,8 @@ describeEachDatabase('a run over the API, executed by the worker', (fresh) => {
   });
 
   const runner = (agent: Executor) => ({
-    database: db.database,
+    store: workerStore(db.database),
     now: () => api.now(),
-    newId: randomUUID,
     executors: { 'builtin:http_journey': agent },
     leaseMs: 30_000,
     // Short, so that a lost lease is noticed within the test.
@@ -35,7 +34,7 @@ describeEachDatabase('a run over the API, executed by the worker', (fresh) => {
 
   async function startAndClaim(target: object) {
     const run = (await api.alice.request('POST', '/api/v1/runs', { target })).json();
-    const [claimed] = await claimRuns(db.database, {
+    const [claimed] = await workerStore(db.database).claimRuns({
       workerId: 'worker-1',
       now: api.now(),
       leaseMs: 30_000,

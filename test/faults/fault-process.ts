@@ -12,6 +12,7 @@ import { parseAllowList } from '../../src/worker/net/address-policy.ts';
 import { Worker } from '../../src/worker/worker.ts';
 import type { DatabaseSpec } from '../storage/databases.ts';
 import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
+import { workerStore } from '../../src/storage/worker-storage.ts';
 
 export interface FaultProcessOptions {
   readonly role: 'scheduler' | 'worker';
@@ -78,12 +79,11 @@ if (options.role === 'scheduler') {
   stop = () => scheduler.stop();
 } else {
   const worker = new Worker({
-    database,
+    store: workerStore(database),
     workerId: holder,
     concurrency: 1,
     executors: executors({ allow: parseAllowList(options.allow ?? []), now }),
     now,
-    newId: randomUUID,
     timer: (delayMs, fire) => systemClock.timer(delayMs, fire),
     leaseMs: options.leaseMs ?? 30_000,
     heartbeatMs: options.heartbeatMs ?? 10_000,

@@ -79,16 +79,17 @@ describe('the house lint rules', () => {
     expect(await problems('src/worker/planted.test.ts', lines(401))).toEqual([]);
   });
 
-  it('keep the engine and the mail to the core: storage reaches them through their ports', async () => {
+  it('keep the engine, the worker and the mail to the core: storage reaches them through their ports', async () => {
     const intoStorage =
       "import type { Database } from '../storage/database.ts';\nexport type D = Database;\n";
-    for (const path of ['src/engine/planted.ts', 'src/mail/planted.ts'])
+    for (const path of ['src/engine/planted.ts', 'src/worker/planted.ts', 'src/mail/planted.ts'])
       expect(await problems(path, intoStorage), path).toEqual([
         'error import-x/no-restricted-paths',
       ]);
     const intoCore =
       "import type { Cadence } from '../core/cadence.ts';\nexport type C = Cadence;\n";
     expect(await problems('src/engine/planted.ts', intoCore)).toEqual([]);
+    expect(await problems('src/worker/planted.ts', intoCore)).toEqual([]);
   });
 
   it('keep demo/ to the stores and services, and web/ to the contract', async () => {

@@ -9,12 +9,12 @@ import { parseInstant } from '../../src/core/instant.ts';
 import { runSchedulerPass } from '../../src/engine/scheduler-pass.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { openPostgres } from '../../src/storage/postgres/postgres-database.ts';
-import { claimRuns } from '../../src/storage/run-store.ts';
 import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
 import type { Executor } from '../../src/worker/executor.ts';
 import { executeRun, type RunEnd } from '../../src/worker/run-runner.ts';
 import { seedEngineSchedule } from '../engine/seed.ts';
 import { describePostgres, POSTGRES_URL, type TestDatabase } from '../storage/databases.ts';
+import { workerStore } from '../../src/storage/worker-storage.ts';
 
 /** A TCP proxy to PostgreSQL that can be cut: while cut it drops every connection it has or gets. */
 class CuttableProxy {
@@ -99,7 +99,7 @@ describePostgres('a run lease across a database outage', (fresh) => {
       schema: 'schema' in spec ? spec.schema : undefined,
       maxConnections: 2,
     });
-    const [run] = await claimRuns(viaProxy, {
+    const [run] = await workerStore(viaProxy).claimRuns({
       workerId: 'w',
       now: Date.now(),
       leaseMs: LEASE_MS,
@@ -121,9 +121,8 @@ describePostgres('a run lease across a database outage', (fresh) => {
     const ends: RunEnd[] = [];
     const result = executeRun(
       {
-        database: viaProxy,
+        store: workerStore(viaProxy),
         now: () => Date.now(),
-        newId: randomUUID,
         executors: { 'builtin:http_journey': waiting },
         leaseMs: LEASE_MS,
         heartbeatMs: HEARTBEAT_MS,

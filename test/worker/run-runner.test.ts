@@ -8,7 +8,7 @@ import { parseInstant } from '../../src/core/instant.ts';
 import { runSchedulerPass } from '../../src/engine/scheduler-pass.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { addFindings, ensureSteps } from '../../src/storage/run-step-store.ts';
-import { claimRuns, recoverExpiredLeases } from '../../src/storage/run-store.ts';
+import { recoverExpiredLeases } from '../../src/storage/run-store.ts';
 import { httpJourneyAgent } from '../../src/worker/executors/builtin/http-journey.ts';
 import { parseAllowList } from '../../src/worker/net/address-policy.ts';
 import { StepFailed } from '../../src/worker/executor.ts';
@@ -16,6 +16,7 @@ import { executeRun } from '../../src/worker/run-runner.ts';
 import { describeEachDatabase, type TestDatabase } from '../storage/databases.ts';
 import { seedEngineSchedule } from '../engine/seed.ts';
 import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
+import { workerStore } from '../../src/storage/worker-storage.ts';
 
 let site: Server;
 let base: string;
@@ -33,9 +34,8 @@ const T = parseInstant('2027-01-01T01:00:00Z') as number;
 const LEASE = 60_000;
 
 const runner = (database: Database, allow: string[]) => ({
-  database,
+  store: workerStore(database),
   now: () => Date.now(),
-  newId: randomUUID,
   executors: {
     'builtin:http_journey': httpJourneyAgent({
       allow: parseAllowList(allow),
@@ -71,7 +71,7 @@ describeEachDatabase('running a journey', (fresh) => {
       .set({ inputs: JSON.stringify(inputs) })
       .execute();
     await runSchedulerPass({ store: schedulerStore(database).firing, newId: randomUUID }, T);
-    const [run] = await claimRuns(database, {
+    const [run] = await workerStore(database).claimRuns({
       workerId: 'w',
       now: Date.now(),
       leaseMs: LEASE,
@@ -154,7 +154,7 @@ describeEachDatabase('running a journey', (fresh) => {
     const { database } = current;
     const stale = await queuedJourneyRun(database);
     await recoverExpiredLeases(database, Date.now() + 2 * LEASE);
-    const [fresher] = await claimRuns(database, {
+    const [fresher] = await workerStore(database).claimRuns({
       workerId: 'w2',
       now: Date.now(),
       leaseMs: LEASE,
@@ -207,7 +207,7 @@ describeEachDatabase('running a journey', (fresh) => {
       },
     ]);
     await recoverExpiredLeases(database, Date.now() + 2 * LEASE);
-    const [second] = await claimRuns(database, {
+    const [second] = await workerStore(database).claimRuns({
       workerId: 'w2',
       now: Date.now(),
       leaseMs: LEASE,
@@ -345,7 +345,7 @@ describeEachDatabase('running a journey', (fresh) => {
       { store: schedulerStore(database).firing, newId: randomUUID },
       T + 3_600_000,
     );
-    const [next] = await claimRuns(database, {
+    const [next] = await workerStore(database).claimRuns({
       workerId: 'w',
       now: Date.now(),
       leaseMs: LEASE,

@@ -17,6 +17,7 @@ import {
 } from '../storage/databases.ts';
 import { seedEngineSchedule } from '../engine/seed.ts';
 import { schedulerStore } from '../../src/storage/scheduler-storage.ts';
+import { workerStore } from '../../src/storage/worker-storage.ts';
 
 const T = parseInstant('2027-01-01T01:00:00Z') as number;
 const realTimer = (ms: number, fire: () => void) => {
@@ -26,12 +27,11 @@ const realTimer = (ms: number, fire: () => void) => {
 
 const worker = (database: Database, executor: Executor, concurrency: number) =>
   new Worker({
-    database,
+    store: workerStore(database),
     workerId: 'w1',
     concurrency,
     executors: { 'builtin:http_journey': executor },
     now: () => Date.now(),
-    newId: randomUUID,
     timer: realTimer,
     // Only this test's explicit polls look for work.
     pollMs: 3_600_000,

@@ -1,7 +1,7 @@
 // Ending ticks (SPEC section 3 step 7): runs still queued at their tick's deadline fail with
 // `tick_deadline`; a tick whose runs have all ended gets its outcome, and its schedule's failure
 // streak moves on (pausing it when `pause_after_failures` says so) and its digest is queued.
-import { LIVE_RUN_STATUSES, TERMINAL_RUN_STATUSES } from '../../core/run-state.ts';
+import { LIVE_RUN_STATUSES, movingFrom, TERMINAL_RUN_STATUSES } from '../../core/run-state.ts';
 import type { Database } from '../database.ts';
 import { queueTickDigest } from '../digests/delivery-queue.ts';
 import type { RunTable, TickTable } from '../schema.ts';
@@ -24,7 +24,7 @@ export async function failRunsPastDeadline(database: Database, now: number): Pro
       finished_at: now,
       updated_at: now,
     }))
-    .where('status', '=', 'queued')
+    .where('status', '=', movingFrom('queued', 'failed'))
     .where('tick_id', 'in', (eb) =>
       eb
         .selectFrom('ticks')

@@ -4,7 +4,7 @@
 // A tick's unique index makes a second write of the same fire time (another replica, a retry after
 // a crash) write nothing for that tick; a schedule moves on only from the fire time it was read at.
 import type { Insertable, Kysely } from 'kysely';
-import { LIVE_RUN_STATUSES } from '../../core/run-state.ts';
+import { runStatusesBefore } from '../../core/run-state.ts';
 import { chunks, insertChunked } from '../batch-sql.ts';
 import type { Database } from '../database.ts';
 import { advanceSchedules, markSchedulesTicked, type ScheduleAdvance } from '../schedule-store.ts';
@@ -143,7 +143,7 @@ async function cancelReplacedRuns(trx: Kysely<Schema>, ticks: readonly TickWrite
           fence: eb('fence', '+', 1),
         }))
         .where('id', 'in', chunk)
-        .where('status', 'in', [...LIVE_RUN_STATUSES])
+        .where('status', 'in', [...runStatusesBefore('cancelled')])
         .execute();
     }
   }
