@@ -1,12 +1,15 @@
 // Shapes every resource shares: ids, names, timestamps, JSON objects, pages, and the problem
 // document every error answers with (RFC 9457). Checks that the core owns are delegated to it.
 import { z } from 'zod';
+import { SEVERITIES } from '../core/finding-severity.ts';
 import type { ValidationIssue } from '../core/validation-issue.ts';
 
 export const Id = z.uuid().describe('A UUID.');
 export const Name = z.string().trim().min(1).max(200);
 export const Instant = z.iso.datetime().describe('UTC ISO-8601 with Z.');
 export const JsonObject = z.record(z.string(), z.unknown());
+/** A finding's severity, most severe first (SPEC section 1). */
+export const Severity = z.enum(SEVERITIES);
 
 export const Timestamps = {
   created_at: Instant,

@@ -3,7 +3,7 @@
 // one now, outside any tick, counted in the tenant's agents.
 import { z } from 'zod';
 import { RUN_STATUSES, RunTrigger, type RunStatus as Status } from '../core/run-state.ts';
-import { Id, Instant, JsonObject } from './common.ts';
+import { Id, Instant, JsonObject, Severity } from './common.ts';
 import { RunTarget } from './schedule-runs.ts';
 
 const RunStatus = z.enum(RUN_STATUSES as [Status, ...Status[]]);
@@ -88,7 +88,7 @@ export const Finding = z
   .object({
     id: DerivedId,
     step_id: DerivedId.nullable(),
-    severity: z.enum(['critical', 'high', 'medium', 'low', 'info']),
+    severity: Severity,
     title: z.string(),
     detail: z.string().nullable(),
     created_at: Instant,

@@ -24,9 +24,14 @@ export function formatClockTime(minuteOfDay: number): string {
 }
 
 /** "a", "a and b", "a, b and c". */
-export function joinWithAnd(items: readonly string[]): string {
+export const joinWithAnd = (items: readonly string[]): string => joinWith(items, 'and');
+
+/** "a", "a or b", "a, b or c". */
+export const joinWithOr = (items: readonly string[]): string => joinWith(items, 'or');
+
+function joinWith(items: readonly string[], word: string): string {
   if (items.length <= 1) return items[0] ?? '';
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`;
+  return `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1] ?? ''}`;
 }
 
 /** "1st", "2nd", "3rd", "11th", "22nd". */

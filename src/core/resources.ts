@@ -1,5 +1,6 @@
 // The resources the API manages, as the stores hand them over: ids, JSON already parsed,
 // instants as epoch milliseconds. Types only; the HTTP layer turns them into the contract's shapes.
+import type { Severity } from './finding-severity.ts';
 import type { Cadence } from './cadence.ts';
 import type { CatchUpPolicy } from './catch-up.ts';
 import type { OverlapPolicy } from './overlap-policy.ts';
@@ -70,7 +71,7 @@ export interface DigestSettings {
   readonly enabled: boolean;
   readonly recipients: readonly string[];
   readonly send: 'always' | 'on_failure';
-  readonly min_severity: 'critical' | 'high' | 'medium' | 'low' | 'info' | null;
+  readonly min_severity: Severity | null;
 }
 
 /** The settings of a schedule that an API client writes. */

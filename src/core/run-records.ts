@@ -1,6 +1,7 @@
 // The audit trail and the runs as the stores hand them to the API: ticks with every candidate's
 // decision, missed fire-time records, runs with their steps, logs and findings. Types only;
 // instants are epoch milliseconds and JSON is already parsed.
+import type { Severity } from './finding-severity.ts';
 import type { RunStatus, RunTrigger } from './run-state.ts';
 import type { TickOutcome, TickTrigger } from './tick-outcome.ts';
 
@@ -121,7 +122,7 @@ export interface RunStepRecord {
 export interface FindingRecord {
   readonly id: string;
   readonly step_id: string | null;
-  readonly severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+  readonly severity: Severity;
   readonly title: string;
   readonly detail: string | null;
   readonly created_at: number;

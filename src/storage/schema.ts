@@ -2,6 +2,7 @@
 // text (UUIDv7), instants are epoch milliseconds in 64-bit integers, booleans are 0/1 integers,
 // JSON is stored as text (parsed by the stores), so both dialects return the same types.
 import type { Generated } from 'kysely';
+import type { Severity } from '../core/finding-severity.ts';
 import type { DigestStatus } from '../core/digest-delivery.ts';
 import type { DigestKind, MailTransportKind } from '../core/digest-records.ts';
 
@@ -217,7 +218,7 @@ export interface FindingTable {
   id: string;
   run_id: string;
   step_id: string | null;
-  severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+  severity: Severity;
   title: string;
   detail: string | null;
   created_at: Millis;
@@ -291,7 +292,7 @@ export interface DigestTable {
   kind: DigestKind;
   /** Taken from digest_config when queued, so a later edit never changes a digest in flight. */
   recipients: Json;
-  min_severity: 'critical' | 'high' | 'medium' | 'low' | 'info' | null;
+  min_severity: Severity | null;
   /** A line the digest leads with, e.g. the schedule was paused after failures. */
   notice: string | null;
   status: DigestStatus;

@@ -1,5 +1,6 @@
 // What the runner asks of an agent or tool executor (SPEC section 5): one call per step, with a
 // stable idempotency key, returning output, findings and log lines, or a typed failure.
+import type { Severity } from '../core/finding-severity.ts';
 
 export interface StepCall {
   readonly runId: string;
@@ -15,8 +16,6 @@ export interface StepCall {
   readonly config: Readonly<Record<string, unknown>>;
   readonly signal: AbortSignal;
 }
-
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
 export interface StepResult {
   readonly output: unknown;

@@ -1,15 +1,10 @@
 // One synthetic HTTP check: fetch a URL through the outbound guard, assert its status and text,
 // time it. The `http_check` tool is one check; the `http_journey` agent walks a list of them.
 // A check that fails its assertions is a finding, not a failed step: it did its job.
+import { isSeverity, type Severity } from '../../../core/finding-severity.ts';
 import type { AllowList } from '../../net/address-policy.ts';
 import { guardedFetch, OutboundBlocked } from '../../net/outbound-guard.ts';
-import {
-  StepFailed,
-  type Executor,
-  type Severity,
-  type StepErrorCode,
-  type StepResult,
-} from '../../executor.ts';
+import { StepFailed, type Executor, type StepErrorCode, type StepResult } from '../../executor.ts';
 
 export interface Check {
   readonly name: string;
@@ -38,8 +33,6 @@ export interface CheckOutcome {
   readonly log: StepResult['logs'][number];
 }
 
-const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
-
 /** Reads one check from `raw`; `where` names it in errors (e.g. "inputs.steps[2]"). */
 export function readCheck(
   raw: unknown,
@@ -64,7 +57,7 @@ export function readCheck(
     method: typeof step.method === 'string' ? step.method.toUpperCase() : 'GET',
     expectStatus: typeof step.expect_status === 'number' ? step.expect_status : 200,
     expectText: typeof step.expect_text === 'string' ? step.expect_text : undefined,
-    severity: SEVERITIES.includes(step.severity as Severity) ? (step.severity as Severity) : 'high',
+    severity: isSeverity(step.severity) ? step.severity : 'high',
   };
 }
 

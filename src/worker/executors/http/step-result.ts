@@ -1,8 +1,9 @@
 // Reads a callee's answer `{ output, findings?, logs?, usage? }` (SPEC section 5). Anything else
 // fails the step with `invalid_output`, saying what was wrong, rather than storing half of it.
-import { StepFailed, type Severity, type StepResult } from '../../executor.ts';
+import { joinWithOr } from '../../../core/english-phrases.ts';
+import { isSeverity, SEVERITIES } from '../../../core/finding-severity.ts';
+import { StepFailed, type StepResult } from '../../executor.ts';
 
-const SEVERITIES = new Set<string>(['critical', 'high', 'medium', 'low', 'info']);
 const LEVELS = new Set<string>(['debug', 'info', 'warn', 'error']);
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -28,14 +29,14 @@ export function readStepResult(body: string): StepResult {
       if (
         !isObject(finding) ||
         typeof finding.title !== 'string' ||
-        !SEVERITIES.has(finding.severity as string) ||
+        !isSeverity(finding.severity) ||
         (finding.detail !== undefined && typeof finding.detail !== 'string')
       )
         throw invalid(
-          `findings[${i}] needs a "title" string and a "severity" of critical, high, medium, low or info.`,
+          `findings[${i}] needs a "title" string and a "severity" of ${joinWithOr(SEVERITIES)}.`,
         );
       return {
-        severity: finding.severity as Severity,
+        severity: finding.severity,
         title: finding.title,
         ...(typeof finding.detail === 'string' ? { detail: finding.detail } : {}),
       };
