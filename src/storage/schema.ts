@@ -41,6 +41,8 @@ export interface CalleeTable {
   output_schema: Json | null;
   timeout_seconds: number | null;
   version: number;
+  /** Grows by one on every write through the API: the ETag's validator (ADR 45). */
+  revision: Generated<number>;
   created_at: Millis;
   updated_at: Millis;
 }
@@ -53,6 +55,8 @@ export interface JourneyTable {
   description: string | null;
   agent_id: string;
   inputs: Json;
+  /** Grows by one on every write through the API: the ETag's validator (ADR 45). */
+  revision: Generated<number>;
   created_at: Millis;
   updated_at: Millis;
 }
@@ -62,6 +66,8 @@ export interface TestPlanTable {
   tenant_id: string;
   project_id: string;
   name: string;
+  /** Grows by one on every write through the API: the ETag's validator (ADR 45). */
+  revision: Generated<number>;
   created_at: Millis;
   updated_at: Millis;
 }
@@ -94,6 +100,8 @@ export interface ScheduleTable {
   owner_id: string;
   next_fire_at: Millis | null;
   last_tick_at: Millis | null;
+  /** Grows by one on every write through the API: the ETag's validator (ADR 45). */
+  revision: Generated<number>;
   created_at: Millis;
   updated_at: Millis;
   /** Which scheduler is working on the schedule, until when (a lease, not a flag). */
@@ -111,6 +119,8 @@ export interface ScheduleItemTable {
   parameters: Json;
   enabled: Flag;
   last_run_at: Millis | null;
+  /** Grows by one on every write through the API: the ETag's validator (ADR 45). */
+  revision: Generated<number>;
   created_at: Millis;
   updated_at: Millis;
 }
