@@ -26,6 +26,20 @@ export const IdempotencyHeaders = z.looseObject({
     .describe('Same key and body: the first answer is replayed; another body: 409.'),
 });
 
+/** One or more entity tags (strong or weak, comma-separated) or `*` (RFC 9110 section 13.1.1). */
+export const IF_MATCH_PATTERN = String.raw`^(\*|(W/)?"[^"]*"(\s*,\s*(W/)?"[^"]*")*)$`;
+
+/** Headers of a PATCH or DELETE: optimistic concurrency (ADR 45). */
+export const IfMatchHeaders = z.looseObject({
+  'if-match': z
+    .string()
+    .regex(new RegExp(IF_MATCH_PATTERN))
+    .optional()
+    .describe(
+      'The ETag of the version read: the write happens only while that is still the current one, else 412 precondition_failed. `*` matches any existing resource; without it the last write wins.',
+    ),
+});
+
 /** Path parameters: a malformed id is answered like a missing one (404). */
 export const IdParams = z.object({ id: Id }).strict();
 

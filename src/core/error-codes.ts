@@ -79,6 +79,10 @@ export const ERROR_CODES = {
     retryable: true,
   },
   resource_in_use: request(409, 'The resource is still referenced and cannot be deleted.'),
+  precondition_failed: request(
+    412,
+    'The resource changed since the version `If-Match` names; nothing was written.',
+  ),
   name_taken: request(409, 'Another tenant already has this name.'),
   run_ended: request(409, 'The run has already ended, so it cannot be cancelled.'),
   rate_limited: request(429, 'Too many requests from this client or tenant; see `Retry-After`.'),

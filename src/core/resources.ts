@@ -27,6 +27,8 @@ export interface CalleeRecord {
   readonly output_schema: Json | null;
   readonly timeout_seconds: number | null;
   readonly version: number;
+  /** Grows by one on every write through the API: what the resource's ETag names. */
+  readonly revision: number;
   readonly created_at: number;
   readonly updated_at: number;
 }
@@ -38,6 +40,8 @@ export interface JourneyRecord {
   readonly description: string | null;
   readonly agent_id: string;
   readonly inputs: Json;
+  /** Grows by one on every write through the API: what the resource's ETag names. */
+  readonly revision: number;
   readonly created_at: number;
   readonly updated_at: number;
 }
@@ -47,6 +51,8 @@ export interface TestPlanRecord {
   readonly project_id: string;
   readonly name: string;
   readonly journey_ids: readonly string[];
+  /** Grows by one on every write through the API: what the resource's ETag names. */
+  readonly revision: number;
   readonly created_at: number;
   readonly updated_at: number;
 }
@@ -62,6 +68,8 @@ export interface ScheduleItemRecord {
   readonly parameters: Json;
   readonly enabled: boolean;
   readonly last_run_at: number | null;
+  /** Grows by one on every write through the API: what the resource's ETag names. */
+  readonly revision: number;
   readonly created_at: number;
   readonly updated_at: number;
 }
@@ -97,6 +105,8 @@ export interface ScheduleRecord extends ScheduleSettings {
   readonly owner_id: string;
   readonly next_fire_at: number | null;
   readonly last_tick_at: number | null;
+  /** Grows by one on every write through the API: what the resource's ETag names. */
+  readonly revision: number;
   readonly created_at: number;
   readonly updated_at: number;
 }
@@ -120,6 +130,12 @@ export interface IdempotentResponse {
   readonly body: string;
   readonly created_at: number;
 }
+
+/**
+ * The revisions a write may replace: those the request's `If-Match` names (ADR 45). Undefined: no
+ * condition (no `If-Match`, or `*`), the last write wins; empty: none matches.
+ */
+export type Revisions = readonly number[] | undefined;
 
 /** One page of a list in id order: ids are time-ordered UUIDv7. */
 export interface PageRequest {

@@ -4,6 +4,18 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { ETAG_HEADER } from './etag.ts';
+
+/** The zod schemas as JSON Schema, with the `ETag` header on the 2xx of routes that send one. */
+const transform: typeof jsonSchemaTransform = (input) => {
+  const transformed = jsonSchemaTransform(input);
+  if (input.route.config?.etag !== true) return transformed;
+  const response = transformed.schema.response as Record<string, object> | undefined;
+  for (const status of ['200', '201'])
+    if (response?.[status] !== undefined)
+      response[status] = { ...response[status], headers: ETAG_HEADER };
+  return transformed;
+};
 
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -20,7 +32,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform,
     transformObject: jsonSchemaTransformObject,
   });
   // The page without its trailing slash links its assets from the API's own prefix.

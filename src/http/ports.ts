@@ -7,6 +7,7 @@ import type {
   JourneyRecord,
   PageRequest,
   ProjectRecord,
+  Revisions,
   ScheduleActivity,
   ScheduleItemRecord,
   ScheduleRecord,
@@ -30,13 +31,25 @@ import type {
 
 type Patch<T> = { readonly [K in keyof T]?: T[K] | undefined };
 type ProjectFilter = { readonly projectId?: string | undefined };
+/** 'missing' also when the row's revision is not one of the `expected` ones. */
 type Removal = 'deleted' | 'missing' | 'in_use';
 
+/**
+ * `expected` is the `If-Match` condition (ADR 45), checked by the write itself: an update or
+ * removal whose row is missing or at another revision changes nothing and answers as if missing;
+ * the route tells the two apart by reading. Every write adds one to the row's revision.
+ */
 interface Resources<R, P> {
   list(tenantId: string, filter: ProjectFilter, page: PageRequest): Promise<R[]>;
   get(tenantId: string, id: string): Promise<R | undefined>;
   create(tenantId: string, record: R): Promise<void>;
-  update(tenantId: string, id: string, patch: P, now: number): Promise<R | undefined>;
+  update(
+    tenantId: string,
+    id: string,
+    patch: P,
+    now: number,
+    expected?: Revisions,
+  ): Promise<R | undefined>;
   idsInProject(tenantId: string, projectId: string, ids: readonly string[]): Promise<Set<string>>;
 }
 
@@ -55,19 +68,22 @@ export interface ProjectPort {
 
 export type CalleePort = Resources<
   CalleeRecord,
-  Patch<Omit<CalleeRecord, 'id' | 'project_id' | 'version' | 'created_at' | 'updated_at'>>
-> & { remove(tenantId: string, id: string): Promise<Removal> };
+  Patch<
+    Omit<CalleeRecord, 'id' | 'project_id' | 'version' | 'revision' | 'created_at' | 'updated_at'>
+  >
+> & { remove(tenantId: string, id: string, expected?: Revisions): Promise<Removal> };
 
 export type JourneyPort = Resources<
   JourneyRecord,
   Patch<Pick<JourneyRecord, 'name' | 'description' | 'agent_id' | 'inputs'>>
-> & { remove(tenantId: string, id: string): Promise<Removal> };
+> & { remove(tenantId: string, id: string, expected?: Revisions): Promise<Removal> };
 
 export type TestPlanPort = Resources<
   TestPlanRecord,
   Patch<Pick<TestPlanRecord, 'name' | 'journey_ids'>>
-> & { remove(tenantId: string, id: string): Promise<boolean> };
+> & { remove(tenantId: string, id: string, expected?: Revisions): Promise<boolean> };
 
+/** Writes take `expected` as the other ports do (see `Resources`). */
 export interface SchedulePort {
   list(tenantId: string, filter: ProjectFilter, page: PageRequest): Promise<ScheduleRecord[]>;
   get(tenantId: string, id: string): Promise<ScheduleRecord | undefined>;
@@ -82,9 +98,15 @@ export interface SchedulePort {
       readonly resumed?: boolean;
     },
     now: number,
+    expected?: Revisions,
   ): Promise<ScheduleRecord | undefined>;
-  remove(tenantId: string, id: string): Promise<boolean>;
+  remove(tenantId: string, id: string, expected?: Revisions): Promise<boolean>;
   activity(tenantId: string, scheduleId: string): Promise<ScheduleActivity>;
+  item(
+    tenantId: string,
+    scheduleId: string,
+    itemId: string,
+  ): Promise<ScheduleItemRecord | undefined>;
   items(tenantId: string, scheduleId: string): Promise<ScheduleItemRecord[]>;
   addItem(tenantId: string, item: ScheduleItemRecord): Promise<'added' | 'duplicate'>;
   updateItem(
@@ -93,8 +115,14 @@ export interface SchedulePort {
     itemId: string,
     patch: Patch<Pick<ScheduleItemRecord, 'priority' | 'parameters' | 'enabled'>>,
     now: number,
+    expected?: Revisions,
   ): Promise<ScheduleItemRecord | undefined>;
-  removeItem(tenantId: string, scheduleId: string, itemId: string): Promise<boolean>;
+  removeItem(
+    tenantId: string,
+    scheduleId: string,
+    itemId: string,
+    expected?: Revisions,
+  ): Promise<boolean>;
 }
 
 export interface TenantPort {

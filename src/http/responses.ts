@@ -9,6 +9,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   403: 'Forbidden',
   404: 'Not found',
   409: 'Conflict',
+  412: 'The resource changed since the ETag in If-Match (precondition_failed)',
   413: 'Body too large',
   415: 'Not application/json',
   429: 'Too many requests; see Retry-After',

@@ -1,9 +1,10 @@
 // Journeys, scoped by tenant. A journey names the agent that exercises it (same project).
 import type { Selectable } from 'kysely';
-import type { JourneyRecord } from '../core/resources.ts';
+import type { JourneyRecord, Revisions } from '../core/resources.ts';
 import type { Database } from './database.ts';
 import { projectScoped } from './project-scoped.ts';
 import { parseObject, toJson } from './json-column.ts';
+import { matching } from './revision.ts';
 import type { JourneyTable } from './schema.ts';
 
 export interface JourneyPatch {
@@ -20,6 +21,7 @@ const fromRow = (row: Selectable<JourneyTable>): JourneyRecord => ({
   description: row.description,
   agent_id: row.agent_id,
   inputs: parseObject(row.inputs),
+  revision: row.revision,
   created_at: row.created_at,
   updated_at: row.updated_at,
 });
@@ -41,31 +43,42 @@ export function journeyStore(database: Database) {
       id: string,
       patch: JourneyPatch,
       now: number,
+      expected?: Revisions,
     ): Promise<JourneyRecord | undefined> {
       const row = await db
         .updateTable('journeys')
-        .set({
+        .set((eb) => ({
           ...(patch.name === undefined ? {} : { name: patch.name }),
           ...(patch.description === undefined ? {} : { description: patch.description }),
           ...(patch.agent_id === undefined ? {} : { agent_id: patch.agent_id }),
           ...(patch.inputs === undefined ? {} : { inputs: toJson(patch.inputs) }),
+          revision: eb('revision', '+', 1),
           updated_at: now,
-        })
+        }))
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
+        .$if(expected !== undefined, (q) => q.where('revision', 'in', matching(expected ?? [])))
         .returningAll()
         .executeTakeFirst();
       return row === undefined ? undefined : fromRow(row);
     },
 
-    /** 'in_use' while a test plan lists the journey. */
-    async remove(tenantId: string, id: string): Promise<'deleted' | 'missing' | 'in_use'> {
+    /**
+     * 'in_use' while a test plan lists the journey; 'missing' also when its revision is not one of
+     * `expected` (checked first: a stale `If-Match` is answered before the journey's use).
+     */
+    async remove(
+      tenantId: string,
+      id: string,
+      expected?: Revisions,
+    ): Promise<'deleted' | 'missing' | 'in_use'> {
       return database.write(async (trx) => {
         const own = await trx
           .selectFrom('journeys')
           .select('id')
           .where('tenant_id', '=', tenantId)
           .where('id', '=', id)
+          .$if(expected !== undefined, (q) => q.where('revision', 'in', matching(expected ?? [])))
           .executeTakeFirst();
         if (own === undefined) return 'missing';
         const plan = await trx
@@ -75,8 +88,12 @@ export function journeyStore(database: Database) {
           .limit(1)
           .executeTakeFirst();
         if (plan !== undefined) return 'in_use';
-        await trx.deleteFrom('journeys').where('id', '=', id).execute();
-        return 'deleted';
+        const deleted = await trx
+          .deleteFrom('journeys')
+          .where('id', '=', id)
+          .$if(expected !== undefined, (q) => q.where('revision', 'in', matching(expected ?? [])))
+          .executeTakeFirst();
+        return deleted.numDeletedRows > 0n ? 'deleted' : 'missing';
       });
     },
   };

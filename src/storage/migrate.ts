@@ -13,6 +13,7 @@ import { runDispatch } from './migrations/0007-run-dispatch.ts';
 import { runHistory } from './migrations/0008-run-history.ts';
 import { userScheduling } from './migrations/0009-user-scheduling.ts';
 import { steadyStateReads } from './migrations/0010-steady-state-reads.ts';
+import { revisions } from './migrations/0011-revisions.ts';
 
 export type MigrationSet = Readonly<Record<string, (dialect: Dialect) => Migration>>;
 
@@ -27,6 +28,7 @@ export const MIGRATIONS: MigrationSet = {
   '0008-run-history': runHistory,
   '0009-user-scheduling': userScheduling,
   '0010-steady-state-reads': steadyStateReads,
+  '0011-revisions': revisions,
 };
 
 export interface MigrationOutcome {

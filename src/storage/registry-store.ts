@@ -9,10 +9,11 @@ import {
   sealHeaders,
   type SecretSeal,
 } from '../core/callee-config.ts';
-import type { CalleeKind, CalleeRecord } from '../core/resources.ts';
+import type { CalleeKind, CalleeRecord, Revisions } from '../core/resources.ts';
 import type { Database } from './database.ts';
 import { projectScoped } from './project-scoped.ts';
 import { parseNullableObject, parseObject, toJson, toNullableJson } from './json-column.ts';
+import { matching } from './revision.ts';
 import type { CalleeTable } from './schema.ts';
 
 export interface CalleePatch {
@@ -34,6 +35,7 @@ const fromRow = (row: Selectable<CalleeTable>): CalleeRecord => ({
   output_schema: parseNullableObject(row.output_schema),
   timeout_seconds: row.timeout_seconds,
   version: row.version,
+  revision: row.revision,
   created_at: row.created_at,
   updated_at: row.updated_at,
 });
@@ -72,6 +74,7 @@ export function registryStore(database: Database, table: CalleeKind, secrets: Se
       id: string,
       patch: CalleePatch,
       now: number,
+      expected?: Revisions,
     ): Promise<CalleeRecord | undefined> {
       const behaviour = ['kind', 'config', 'input_schema', 'output_schema', 'timeout_seconds'];
       const changesBehaviour = behaviour.some(
@@ -114,18 +117,27 @@ export function registryStore(database: Database, table: CalleeKind, secrets: Se
               ? {}
               : { timeout_seconds: patch.timeout_seconds }),
             ...(changesBehaviour ? { version: eb('version', '+', 1) } : {}),
+            revision: eb('revision', '+', 1),
             updated_at: now,
           }))
           .where('tenant_id', '=', tenantId)
           .where('id', '=', id)
+          .$if(expected !== undefined, (q) => q.where('revision', 'in', matching(expected ?? [])))
           .returningAll()
           .executeTakeFirst();
       });
       return row === undefined ? undefined : fromRow(row);
     },
 
-    /** 'in_use' while a journey still names the agent. */
-    async remove(tenantId: string, id: string): Promise<'deleted' | 'missing' | 'in_use'> {
+    /**
+     * 'in_use' while a journey still names the agent; 'missing' also when its revision is not one
+     * of `expected` (checked first: a stale `If-Match` is answered before the agent's use).
+     */
+    async remove(
+      tenantId: string,
+      id: string,
+      expected?: Revisions,
+    ): Promise<'deleted' | 'missing' | 'in_use'> {
       return database.write(async (trx) => {
         if (table === 'agents') {
           const user = await trx
@@ -140,6 +152,9 @@ export function registryStore(database: Database, table: CalleeKind, secrets: Se
               .select('id')
               .where('tenant_id', '=', tenantId)
               .where('id', '=', id)
+              .$if(expected !== undefined, (q) =>
+                q.where('revision', 'in', matching(expected ?? [])),
+              )
               .executeTakeFirst();
             return own === undefined ? 'missing' : 'in_use';
           }
@@ -148,6 +163,7 @@ export function registryStore(database: Database, table: CalleeKind, secrets: Se
           .deleteFrom(table)
           .where('tenant_id', '=', tenantId)
           .where('id', '=', id)
+          .$if(expected !== undefined, (q) => q.where('revision', 'in', matching(expected ?? [])))
           .executeTakeFirst();
         return deleted.numDeletedRows > 0n ? 'deleted' : 'missing';
       });

@@ -6,6 +6,7 @@ import type { CatchUpPolicy } from '../core/catch-up.ts';
 import type { OverlapPolicy } from '../core/overlap-policy.ts';
 import type {
   DigestSettings,
+  Revisions,
   ScheduleActivity,
   ScheduleItemRecord,
   ScheduleRecord,
@@ -14,6 +15,7 @@ import type {
 import type { Database } from './database.ts';
 import { projectScoped } from './project-scoped.ts';
 import { parseNullableObject, parseObject, toJson, toNullableJson } from './json-column.ts';
+import { matching } from './revision.ts';
 import type { ScheduleItemTable, ScheduleTable } from './schema.ts';
 
 export type ScheduleChange = Partial<ScheduleSettings> & {
@@ -49,6 +51,7 @@ const scheduleFromRow = (row: Selectable<ScheduleTable>): ScheduleRecord => ({
   owner_id: row.owner_id,
   next_fire_at: row.next_fire_at,
   last_tick_at: row.last_tick_at,
+  revision: row.revision,
   created_at: row.created_at,
   updated_at: row.updated_at,
 });
@@ -62,6 +65,7 @@ const itemFromRow = (row: Selectable<ScheduleItemTable>): ScheduleItemRecord => 
   parameters: parseObject(row.parameters),
   enabled: row.enabled === 1,
   last_run_at: row.last_run_at,
+  revision: row.revision,
   created_at: row.created_at,
   updated_at: row.updated_at,
 });
@@ -113,39 +117,46 @@ export function scheduleAdminStore(database: Database) {
           owner_id: schedule.owner_id,
           next_fire_at: schedule.next_fire_at,
           last_tick_at: null,
+          revision: schedule.revision,
           created_at: schedule.created_at,
           updated_at: schedule.updated_at,
         })
         .execute();
     },
 
+    /** Undefined when there is no such schedule or its revision is not one of `expected`. */
     async update(
       tenantId: string,
       id: string,
       change: ScheduleChange,
       now: number,
+      expected?: Revisions,
     ): Promise<ScheduleRecord | undefined> {
       const row = await db
         .updateTable('schedules')
-        .set({
+        .set((eb) => ({
           ...settingsToRow(change),
           // Written only when re-armed, so a tick that advanced the schedule meanwhile is kept.
           ...(change.next_fire_at === undefined ? {} : { next_fire_at: change.next_fire_at }),
           ...(change.resumed === true ? { consecutive_failures: 0 } : {}),
+          revision: eb('revision', '+', 1),
           updated_at: now,
-        })
+        }))
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
+        .$if(expected !== undefined, (q) => q.where('revision', 'in', matching(expected ?? [])))
         .returningAll()
         .executeTakeFirst();
       return row === undefined ? undefined : scheduleFromRow(row);
     },
 
-    async remove(tenantId: string, id: string): Promise<boolean> {
+    /** False when there is no such schedule or its revision is not one of `expected`. */
+    async remove(tenantId: string, id: string, expected?: Revisions): Promise<boolean> {
       const deleted = await db
         .deleteFrom('schedules')
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
+        .$if(expected !== undefined, (q) => q.where('revision', 'in', matching(expected ?? [])))
         .executeTakeFirst();
       return deleted.numDeletedRows > 0n;
     },
@@ -174,6 +185,21 @@ export function scheduleAdminStore(database: Database) {
         run_count: Number(counted?.ticks ?? 0),
         last_tick: last === undefined ? null : { at: last.fire_time, outcome: last.outcome },
       };
+    },
+
+    async item(
+      tenantId: string,
+      scheduleId: string,
+      itemId: string,
+    ): Promise<ScheduleItemRecord | undefined> {
+      const row = await db
+        .selectFrom('schedule_items')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('schedule_id', '=', scheduleId)
+        .where('id', '=', itemId)
+        .executeTakeFirst();
+      return row === undefined ? undefined : itemFromRow(row);
     },
 
     async items(tenantId: string, scheduleId: string): Promise<ScheduleItemRecord[]> {
@@ -209,29 +235,38 @@ export function scheduleAdminStore(database: Database) {
       itemId: string,
       patch: ItemPatch,
       now: number,
+      expected?: Revisions,
     ): Promise<ScheduleItemRecord | undefined> {
       const row = await db
         .updateTable('schedule_items')
-        .set({
+        .set((eb) => ({
           ...(patch.priority === undefined ? {} : { priority: patch.priority }),
           ...(patch.parameters === undefined ? {} : { parameters: toJson(patch.parameters) }),
           ...(patch.enabled === undefined ? {} : { enabled: patch.enabled ? 1 : 0 }),
+          revision: eb('revision', '+', 1),
           updated_at: now,
-        })
+        }))
         .where('tenant_id', '=', tenantId)
         .where('schedule_id', '=', scheduleId)
         .where('id', '=', itemId)
+        .$if(expected !== undefined, (q) => q.where('revision', 'in', matching(expected ?? [])))
         .returningAll()
         .executeTakeFirst();
       return row === undefined ? undefined : itemFromRow(row);
     },
 
-    async removeItem(tenantId: string, scheduleId: string, itemId: string): Promise<boolean> {
+    async removeItem(
+      tenantId: string,
+      scheduleId: string,
+      itemId: string,
+      expected?: Revisions,
+    ): Promise<boolean> {
       const deleted = await db
         .deleteFrom('schedule_items')
         .where('tenant_id', '=', tenantId)
         .where('schedule_id', '=', scheduleId)
         .where('id', '=', itemId)
+        .$if(expected !== undefined, (q) => q.where('revision', 'in', matching(expected ?? [])))
         .executeTakeFirst();
       return deleted.numDeletedRows > 0n;
     },

@@ -42,6 +42,8 @@ export interface CalleeTable {
   output_schema: Json | null;
   timeout_seconds: number | null;
   version: number;
+  /** Grows by one on every write through the API: the ETag's validator (ADR 45). */
+  revision: Generated<number>;
   created_at: Millis;
   updated_at: Millis;
 }
@@ -54,6 +56,8 @@ export interface JourneyTable {
   description: string | null;
   agent_id: string;
   inputs: Json;
+  /** Grows by one on every write through the API: the ETag's validator (ADR 45). */
+  revision: Generated<number>;
   created_at: Millis;
   updated_at: Millis;
 }
@@ -63,6 +67,8 @@ export interface TestPlanTable {
   tenant_id: string;
   project_id: string;
   name: string;
+  /** Grows by one on every write through the API: the ETag's validator (ADR 45). */
+  revision: Generated<number>;
   created_at: Millis;
   updated_at: Millis;
 }
@@ -95,6 +101,8 @@ export interface ScheduleTable {
   owner_id: string;
   next_fire_at: Millis | null;
   last_tick_at: Millis | null;
+  /** Grows by one on every write through the API: the ETag's validator (ADR 45). */
+  revision: Generated<number>;
   created_at: Millis;
   updated_at: Millis;
   /** Which scheduler is working on the schedule, until when (a lease, not a flag). */
@@ -112,6 +120,8 @@ export interface ScheduleItemTable {
   parameters: Json;
   enabled: Flag;
   last_run_at: Millis | null;
+  /** Grows by one on every write through the API: the ETag's validator (ADR 45). */
+  revision: Generated<number>;
   created_at: Millis;
   updated_at: Millis;
 }

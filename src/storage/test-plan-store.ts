@@ -1,8 +1,9 @@
 // Test plans, scoped by tenant: a name and an ordered list of the project's journeys.
 import type { Kysely, Selectable } from 'kysely';
-import type { TestPlanRecord } from '../core/resources.ts';
+import type { Revisions, TestPlanRecord } from '../core/resources.ts';
 import type { Database } from './database.ts';
 import { projectScoped } from './project-scoped.ts';
+import { matching } from './revision.ts';
 import type { Schema, TestPlanTable } from './schema.ts';
 
 async function withJourneys(
@@ -26,6 +27,7 @@ async function withJourneys(
     project_id: row.project_id,
     name: row.name,
     journey_ids: links.filter((l) => l.test_plan_id === row.id).map((l) => l.journey_id),
+    revision: row.revision,
     created_at: row.created_at,
     updated_at: row.updated_at,
   }));
@@ -60,6 +62,7 @@ export function testPlanStore(database: Database) {
             tenant_id: tenantId,
             project_id: plan.project_id,
             name: plan.name,
+            revision: plan.revision,
             created_at: plan.created_at,
             updated_at: plan.updated_at,
           })
@@ -76,13 +79,19 @@ export function testPlanStore(database: Database) {
         readonly journey_ids?: readonly string[] | undefined;
       },
       now: number,
+      expected?: Revisions,
     ): Promise<TestPlanRecord | undefined> {
       const updated = await database.write(async (trx) => {
         const row = await trx
           .updateTable('test_plans')
-          .set({ ...(patch.name === undefined ? {} : { name: patch.name }), updated_at: now })
+          .set((eb) => ({
+            ...(patch.name === undefined ? {} : { name: patch.name }),
+            revision: eb('revision', '+', 1),
+            updated_at: now,
+          }))
           .where('tenant_id', '=', tenantId)
           .where('id', '=', id)
+          .$if(expected !== undefined, (q) => q.where('revision', 'in', matching(expected ?? [])))
           .returning('id')
           .executeTakeFirst();
         if (row === undefined) return false;
@@ -92,11 +101,13 @@ export function testPlanStore(database: Database) {
       return updated ? this.get(tenantId, id) : undefined;
     },
 
-    async remove(tenantId: string, id: string): Promise<boolean> {
+    /** False when there is no such plan or its revision is not one of `expected`. */
+    async remove(tenantId: string, id: string, expected?: Revisions): Promise<boolean> {
       const deleted = await db
         .deleteFrom('test_plans')
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
+        .$if(expected !== undefined, (q) => q.where('revision', 'in', matching(expected ?? [])))
         .executeTakeFirst();
       return deleted.numDeletedRows > 0n;
     },

@@ -1,10 +1,17 @@
 // /api/v1/journeys: one user journey exercised by one agent of the same project.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { IdParams, page, ProjectPageQuery, IdempotencyHeaders } from '../../contract/common.ts';
+import {
+  IdParams,
+  page,
+  ProjectPageQuery,
+  IdempotencyHeaders,
+  IfMatchHeaders,
+} from '../../contract/common.ts';
 import { Journey, JourneyCreate, JourneyUpdate } from '../../contract/journeys.ts';
 import { issue } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { principalOf } from '../authentication.ts';
+import { assertCurrent, expectedRevisions, missingOrStale, withEtag } from '../etag.ts';
 import { pageOf, pageRequest } from '../pagination.ts';
 import { ApiError, invalid, notFound } from '../problem.ts';
 import { COMMON, NoContent, problems } from '../responses.ts';
@@ -46,7 +53,7 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
   app.post(
     '/journeys',
     {
-      config: { idempotent: true },
+      config: { idempotent: true, etag: true },
       schema: {
         headers: IdempotencyHeaders,
         tags,
@@ -70,17 +77,19 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
         description: body.description ?? null,
         agent_id: body.agent_id,
         inputs: body.inputs ?? {},
+        revision: 1,
         created_at: now,
         updated_at: now,
       };
       await store.create(tenantId, journey);
-      return reply.code(201).send(journeyView(journey));
+      return reply.code(201).send(withEtag(reply, journey, journeyView(journey)));
     },
   );
 
   app.get(
     '/journeys/:id',
     {
+      config: { etag: true },
       schema: {
         tags,
         operationId: 'getJourney',
@@ -89,34 +98,39 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
         response: { 200: Journey, ...problems(404, ...COMMON) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const found = await store.get(principalOf(request).tenantId, request.params.id);
       if (found === undefined) throw notFound('journey');
-      return journeyView(found);
+      return withEtag(reply, found, journeyView(found));
     },
   );
 
   app.patch(
     '/journeys/:id',
     {
+      config: { etag: true },
       schema: {
         tags,
         operationId: 'updateJourney',
         summary: 'Change a journey',
+        headers: IfMatchHeaders,
         params: IdParams,
         body: JourneyUpdate,
-        response: { 200: Journey, ...problems(400, 404, ...COMMON) },
+        response: { 200: Journey, ...problems(400, 404, 412, ...COMMON) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { tenantId } = principalOf(request);
+      const expected = expectedRevisions(request.headers['if-match']);
       const current = await store.get(tenantId, request.params.id);
       if (current === undefined) throw notFound('journey');
+      assertCurrent(expected, current, 'journey');
       if (request.body.agent_id !== undefined)
         await checkAgent(tenantId, current.project_id, request.body.agent_id);
-      const updated = await store.update(tenantId, current.id, request.body, deps.now());
-      if (updated === undefined) throw notFound('journey');
-      return journeyView(updated);
+      const updated = await store.update(tenantId, current.id, request.body, deps.now(), expected);
+      if (updated === undefined)
+        return missingOrStale(expected, () => store.get(tenantId, current.id), 'journey');
+      return withEtag(reply, updated, journeyView(updated));
     },
   );
 
@@ -127,13 +141,18 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
         tags,
         operationId: 'deleteJourney',
         summary: 'Delete a journey',
+        headers: IfMatchHeaders,
         params: IdParams,
-        response: { 204: NoContent, ...problems(404, 409, ...COMMON) },
+        response: { 204: NoContent, ...problems(404, 409, 412, ...COMMON) },
       },
     },
     async (request, reply) => {
-      const outcome = await store.remove(principalOf(request).tenantId, request.params.id);
-      if (outcome === 'missing') throw notFound('journey');
+      const { tenantId } = principalOf(request);
+      const { id } = request.params;
+      const expected = expectedRevisions(request.headers['if-match']);
+      const outcome = await store.remove(tenantId, id, expected);
+      if (outcome === 'missing')
+        return missingOrStale(expected, () => store.get(tenantId, id), 'journey');
       if (outcome === 'in_use')
         throw new ApiError(409, 'resource_in_use', 'A test plan still lists this journey.');
       return reply.code(204).send();

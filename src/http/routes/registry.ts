@@ -1,7 +1,13 @@
 // /api/v1/agents and /api/v1/tools: the project's registry. Both share one shape and one set of
 // routes, told apart by kind lists and table.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { IdParams, page, ProjectPageQuery, IdempotencyHeaders } from '../../contract/common.ts';
+import {
+  IdParams,
+  page,
+  ProjectPageQuery,
+  IdempotencyHeaders,
+  IfMatchHeaders,
+} from '../../contract/common.ts';
 import {
   Agent,
   AgentCreate,
@@ -14,6 +20,7 @@ import { checkCalleeConfig, redactedHeaderProblems } from '../../core/callee-con
 import { issue } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { principalOf } from '../authentication.ts';
+import { assertCurrent, expectedRevisions, missingOrStale, withEtag } from '../etag.ts';
 import { pageOf, pageRequest } from '../pagination.ts';
 import type { CalleePort } from '../ports.ts';
 import { ApiError, invalid, notFound } from '../problem.ts';
@@ -58,7 +65,7 @@ export const registryRoutes =
     app.post(
       `/${table}`,
       {
-        config: { idempotent: true },
+        config: { idempotent: true, etag: true },
         schema: {
           headers: IdempotencyHeaders,
           tags,
@@ -84,17 +91,19 @@ export const registryRoutes =
           output_schema: body.output_schema ?? null,
           timeout_seconds: body.timeout_seconds ?? null,
           version: 1,
+          revision: 1,
           created_at: now,
           updated_at: now,
         };
         await store.create(tenantId, record);
-        return reply.code(201).send(view(record));
+        return reply.code(201).send(withEtag(reply, record, view(record)));
       },
     );
 
     app.get(
       `/${table}/:id`,
       {
+        config: { etag: true },
         schema: {
           tags,
           operationId: `get${Noun}`,
@@ -103,32 +112,37 @@ export const registryRoutes =
           response: { 200: read, ...problems(404, ...COMMON) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const found = await store.get(principalOf(request).tenantId, request.params.id);
         if (found === undefined) throw notFound(noun);
-        return view(found);
+        return withEtag(reply, found, view(found));
       },
     );
 
     app.patch(
       `/${table}/:id`,
       {
+        config: { etag: true },
         schema: {
           tags,
           operationId: `update${Noun}`,
           summary: `Change an ${noun} (its version grows when its behaviour changes)`,
+          headers: IfMatchHeaders,
           params: IdParams,
           body: update,
-          response: { 200: read, ...problems(400, 404, ...COMMON) },
+          response: { 200: read, ...problems(400, 404, 412, ...COMMON) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { tenantId } = principalOf(request);
+        const { id } = request.params;
         const { kind, config } = request.body;
+        const expected = expectedRevisions(request.headers['if-match']);
         if (kind !== undefined || config !== undefined) {
           // A new kind or configuration is checked against the other half as stored.
-          const current = await store.get(tenantId, request.params.id);
+          const current = await store.get(tenantId, id);
           if (current === undefined) throw notFound(noun);
+          assertCurrent(expected, current, noun);
           const next = { kind: kind ?? current.kind, config: config ?? current.config };
           const problems = [
             ...checkCalleeConfig(role, next.kind, next.config),
@@ -136,9 +150,10 @@ export const registryRoutes =
           ];
           if (problems.length > 0) throw invalid(problems);
         }
-        const updated = await store.update(tenantId, request.params.id, request.body, deps.now());
-        if (updated === undefined) throw notFound(noun);
-        return view(updated);
+        const updated = await store.update(tenantId, id, request.body, deps.now(), expected);
+        if (updated === undefined)
+          return missingOrStale(expected, () => store.get(tenantId, id), noun);
+        return withEtag(reply, updated, view(updated));
       },
     );
 
@@ -149,13 +164,18 @@ export const registryRoutes =
           tags,
           operationId: `delete${Noun}`,
           summary: `Delete an ${noun}`,
+          headers: IfMatchHeaders,
           params: IdParams,
-          response: { 204: NoContent, ...problems(404, 409, ...COMMON) },
+          response: { 204: NoContent, ...problems(404, 409, 412, ...COMMON) },
         },
       },
       async (request, reply) => {
-        const outcome = await store.remove(principalOf(request).tenantId, request.params.id);
-        if (outcome === 'missing') throw notFound(noun);
+        const { tenantId } = principalOf(request);
+        const { id } = request.params;
+        const expected = expectedRevisions(request.headers['if-match']);
+        const outcome = await store.remove(tenantId, id, expected);
+        if (outcome === 'missing')
+          return missingOrStale(expected, () => store.get(tenantId, id), noun);
         if (outcome === 'in_use')
           throw new ApiError(409, 'resource_in_use', `A journey still uses this ${noun}.`);
         return reply.code(204).send();

@@ -1,11 +1,16 @@
 // /api/v1/schedules/{id}/items: journeys and test plans on a schedule (seed: exactly one target,
 // of the schedule's project, once per schedule; the answer is shaped by the item's kind).
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { IdParams as ScheduleParams, IdempotencyHeaders } from '../../contract/common.ts';
+import {
+  IdParams as ScheduleParams,
+  IdempotencyHeaders,
+  IfMatchHeaders,
+} from '../../contract/common.ts';
 import { ItemCreate, ItemParams, ItemUpdate, ScheduleItem } from '../../contract/schedule-items.ts';
 import { issue } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { principalOf } from '../authentication.ts';
+import { expectedRevisions, missingOrStale, withEtag } from '../etag.ts';
 import { invalid, notFound } from '../problem.ts';
 import { COMMON, NoContent, problems } from '../responses.ts';
 import { itemView } from '../views.ts';
@@ -18,7 +23,7 @@ export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps,
   app.post(
     '/schedules/:id/items',
     {
-      config: { idempotent: true },
+      config: { idempotent: true, etag: true },
       schema: {
         headers: IdempotencyHeaders,
         tags,
@@ -58,34 +63,60 @@ export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps,
         parameters: body.parameters,
         enabled: body.enabled,
         last_run_at: null,
+        revision: 1,
         created_at: now,
         updated_at: now,
       };
       if ((await store.addItem(tenantId, item)) === 'duplicate')
         throw invalid([issue(field, 'duplicate_item', 'The schedule already has this target.')]);
       deps.onSchedulesChanged?.();
-      return reply.code(201).send(itemView(item));
+      return reply.code(201).send(withEtag(reply, item, itemView(item)));
+    },
+  );
+
+  app.get(
+    '/schedules/:id/items/:itemId',
+    {
+      config: { etag: true },
+      schema: {
+        tags,
+        operationId: 'getScheduleItem',
+        summary: 'Read one item of a schedule',
+        params: ItemParams,
+        response: { 200: ScheduleItem, ...problems(404, ...COMMON) },
+      },
+    },
+    async (request, reply) => {
+      const { id, itemId } = request.params;
+      const found = await store.item(principalOf(request).tenantId, id, itemId);
+      if (found === undefined) throw notFound('item');
+      return withEtag(reply, found, itemView(found));
     },
   );
 
   app.patch(
     '/schedules/:id/items/:itemId',
     {
+      config: { etag: true },
       schema: {
         tags,
         operationId: 'updateScheduleItem',
         summary: 'Change an item’s priority, parameters or enabled state',
+        headers: IfMatchHeaders,
         params: ItemParams,
         body: ItemUpdate,
-        response: { 200: ScheduleItem, ...problems(400, 404, ...COMMON) },
+        response: { 200: ScheduleItem, ...problems(400, 404, 412, ...COMMON) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { tenantId } = principalOf(request);
       const { id, itemId } = request.params;
-      const updated = await store.updateItem(tenantId, id, itemId, request.body, deps.now());
-      if (updated === undefined) throw notFound('item');
-      return itemView(updated);
+      const expected = expectedRevisions(request.headers['if-match']);
+      const now = deps.now();
+      const updated = await store.updateItem(tenantId, id, itemId, request.body, now, expected);
+      if (updated === undefined)
+        return missingOrStale(expected, () => store.item(tenantId, id, itemId), 'item');
+      return withEtag(reply, updated, itemView(updated));
     },
   );
 
@@ -96,14 +127,17 @@ export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps,
         tags,
         operationId: 'deleteScheduleItem',
         summary: 'Remove a user journey or test plan item from a schedule',
+        headers: IfMatchHeaders,
         params: ItemParams,
-        response: { 204: NoContent, ...problems(404, ...COMMON) },
+        response: { 204: NoContent, ...problems(404, 412, ...COMMON) },
       },
     },
     async (request, reply) => {
       const { tenantId } = principalOf(request);
       const { id, itemId } = request.params;
-      if (!(await store.removeItem(tenantId, id, itemId))) throw notFound('item');
+      const expected = expectedRevisions(request.headers['if-match']);
+      if (!(await store.removeItem(tenantId, id, itemId, expected)))
+        return missingOrStale(expected, () => store.item(tenantId, id, itemId), 'item');
       return reply.code(204).send();
     },
   );

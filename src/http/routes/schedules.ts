@@ -2,7 +2,7 @@
 // with SPEC section 2's cadences. The cadence is resolved by the core against this server's clock,
 // and next_fire_at is recomputed whenever the cadence or the enabled state changes.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { IdParams, page, IdempotencyHeaders } from '../../contract/common.ts';
+import { IdParams, page, IdempotencyHeaders, IfMatchHeaders } from '../../contract/common.ts';
 import { Preview, PreviewRequest } from '../../contract/schedule-preview.ts';
 import {
   Schedule,
@@ -22,6 +22,7 @@ import {
 import { issue } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { principalOf } from '../authentication.ts';
+import { assertCurrent, expectedRevisions, missingOrStale, withEtag } from '../etag.ts';
 import { pageOf, pageRequest } from '../pagination.ts';
 import { invalid, notFound } from '../problem.ts';
 import { COMMON, NoContent, problems } from '../responses.ts';
@@ -58,7 +59,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
   app.post(
     '/schedules',
     {
-      config: { idempotent: true },
+      config: { idempotent: true, etag: true },
       schema: {
         headers: IdempotencyHeaders,
         tags,
@@ -87,12 +88,15 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         owner_id: principal.subject,
         next_fire_at: nextFireAt(cadence.value, settings.enabled, now),
         last_tick_at: null,
+        revision: 1,
         created_at: now,
         updated_at: now,
       };
       await store.create(tenantId, schedule);
       changed();
-      return reply.code(201).send(await scheduleView(schedule, store, tenantId, now));
+      return reply
+        .code(201)
+        .send(withEtag(reply, schedule, await scheduleView(schedule, store, tenantId, now)));
     },
   );
 
@@ -146,6 +150,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
   app.get(
     '/schedules/:id',
     {
+      config: { etag: true },
       schema: {
         tags,
         operationId: 'getSchedule',
@@ -154,31 +159,35 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         response: { 200: Schedule, ...problems(404, ...COMMON) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { tenantId } = principalOf(request);
       const found = await store.get(tenantId, request.params.id);
       if (found === undefined) throw notFound('schedule');
-      return scheduleView(found, store, tenantId, deps.now());
+      return withEtag(reply, found, await scheduleView(found, store, tenantId, deps.now()));
     },
   );
 
   app.patch(
     '/schedules/:id',
     {
+      config: { etag: true },
       schema: {
         tags,
         operationId: 'updateSchedule',
         summary: 'Update a schedule (digest_config: null disables the digest)',
+        headers: IfMatchHeaders,
         params: IdParams,
         body: ScheduleUpdate,
-        response: { 200: Schedule, ...problems(400, 404, ...COMMON) },
+        response: { 200: Schedule, ...problems(400, 404, 412, ...COMMON) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { tenantId } = principalOf(request);
       const now = deps.now();
+      const expected = expectedRevisions(request.headers['if-match']);
       const current = await store.get(tenantId, request.params.id);
       if (current === undefined) throw notFound('schedule');
+      assertCurrent(expected, current, 'schedule');
       const settings = withoutCadenceFields(request.body);
       const cadence = updateScheduleCadence(current.cadence, request.body, now);
       if (cadence !== undefined && !cadence.ok) throw invalid(cadence.errors);
@@ -202,10 +211,12 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
           ...(resumed ? { resumed, pause_note: settings.pause_note ?? null } : {}),
         },
         now,
+        expected,
       );
-      if (updated === undefined) throw notFound('schedule');
+      if (updated === undefined)
+        return missingOrStale(expected, () => store.get(tenantId, current.id), 'schedule');
       if (rearm) changed();
-      return scheduleView(updated, store, tenantId, now);
+      return withEtag(reply, updated, await scheduleView(updated, store, tenantId, now));
     },
   );
 
@@ -216,13 +227,17 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         tags,
         operationId: 'deleteSchedule',
         summary: 'Delete schedule',
+        headers: IfMatchHeaders,
         params: IdParams,
-        response: { 204: NoContent, ...problems(404, ...COMMON) },
+        response: { 204: NoContent, ...problems(404, 412, ...COMMON) },
       },
     },
     async (request, reply) => {
-      if (!(await store.remove(principalOf(request).tenantId, request.params.id)))
-        throw notFound('schedule');
+      const { tenantId } = principalOf(request);
+      const { id } = request.params;
+      const expected = expectedRevisions(request.headers['if-match']);
+      if (!(await store.remove(tenantId, id, expected)))
+        return missingOrStale(expected, () => store.get(tenantId, id), 'schedule');
       changed();
       return reply.code(204).send();
     },

@@ -1,10 +1,17 @@
 // /api/v1/test-plans: a named, ordered list of the project's journeys.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
-import { IdParams, page, ProjectPageQuery, IdempotencyHeaders } from '../../contract/common.ts';
+import {
+  IdParams,
+  page,
+  ProjectPageQuery,
+  IdempotencyHeaders,
+  IfMatchHeaders,
+} from '../../contract/common.ts';
 import { TestPlan, TestPlanCreate, TestPlanUpdate } from '../../contract/journeys.ts';
 import { issue, pointer } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { principalOf } from '../authentication.ts';
+import { assertCurrent, expectedRevisions, missingOrStale, withEtag } from '../etag.ts';
 import { pageOf, pageRequest } from '../pagination.ts';
 import { invalid, notFound } from '../problem.ts';
 import { COMMON, NoContent, problems } from '../responses.ts';
@@ -53,7 +60,7 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
   app.post(
     '/test-plans',
     {
-      config: { idempotent: true },
+      config: { idempotent: true, etag: true },
       schema: {
         headers: IdempotencyHeaders,
         tags,
@@ -75,17 +82,19 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         project_id: body.project_id,
         name: body.name,
         journey_ids: body.journey_ids,
+        revision: 1,
         created_at: now,
         updated_at: now,
       };
       await store.create(tenantId, plan);
-      return reply.code(201).send(testPlanView(plan));
+      return reply.code(201).send(withEtag(reply, plan, testPlanView(plan)));
     },
   );
 
   app.get(
     '/test-plans/:id',
     {
+      config: { etag: true },
       schema: {
         tags,
         operationId: 'getTestPlan',
@@ -94,34 +103,39 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         response: { 200: TestPlan, ...problems(404, ...COMMON) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const found = await store.get(principalOf(request).tenantId, request.params.id);
       if (found === undefined) throw notFound('test plan');
-      return testPlanView(found);
+      return withEtag(reply, found, testPlanView(found));
     },
   );
 
   app.patch(
     '/test-plans/:id',
     {
+      config: { etag: true },
       schema: {
         tags,
         operationId: 'updateTestPlan',
         summary: 'Change a test plan',
+        headers: IfMatchHeaders,
         params: IdParams,
         body: TestPlanUpdate,
-        response: { 200: TestPlan, ...problems(400, 404, ...COMMON) },
+        response: { 200: TestPlan, ...problems(400, 404, 412, ...COMMON) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { tenantId } = principalOf(request);
+      const expected = expectedRevisions(request.headers['if-match']);
       const current = await store.get(tenantId, request.params.id);
       if (current === undefined) throw notFound('test plan');
+      assertCurrent(expected, current, 'test plan');
       if (request.body.journey_ids !== undefined)
         await checkJourneys(tenantId, current.project_id, request.body.journey_ids);
-      const updated = await store.update(tenantId, current.id, request.body, deps.now());
-      if (updated === undefined) throw notFound('test plan');
-      return testPlanView(updated);
+      const updated = await store.update(tenantId, current.id, request.body, deps.now(), expected);
+      if (updated === undefined)
+        return missingOrStale(expected, () => store.get(tenantId, current.id), 'test plan');
+      return withEtag(reply, updated, testPlanView(updated));
     },
   );
 
@@ -132,13 +146,17 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         tags,
         operationId: 'deleteTestPlan',
         summary: 'Delete a test plan',
+        headers: IfMatchHeaders,
         params: IdParams,
-        response: { 204: NoContent, ...problems(404, ...COMMON) },
+        response: { 204: NoContent, ...problems(404, 412, ...COMMON) },
       },
     },
     async (request, reply) => {
-      if (!(await store.remove(principalOf(request).tenantId, request.params.id)))
-        throw notFound('test plan');
+      const { tenantId } = principalOf(request);
+      const { id } = request.params;
+      const expected = expectedRevisions(request.headers['if-match']);
+      if (!(await store.remove(tenantId, id, expected)))
+        return missingOrStale(expected, () => store.get(tenantId, id), 'test plan');
       return reply.code(204).send();
     },
   );

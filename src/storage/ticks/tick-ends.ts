@@ -132,13 +132,20 @@ export async function endTick(database: Database, end: TickEnd): Promise<boolean
     const { consecutiveFailures, pauseNote } = end.streak(schedule.consecutive_failures);
     await trx
       .updateTable('schedules')
-      .set({
+      .set((eb) => ({
         consecutive_failures: consecutiveFailures,
-        // A paused schedule has no fire times; resuming computes the next one afresh.
+        // A paused schedule has no fire times; resuming computes the next one afresh. Pausing
+        // changes what a client edits, so it is a new revision too (ADR 45).
         ...(pauseNote === null
           ? {}
-          : { enabled: 0, pause_note: pauseNote, next_fire_at: null, updated_at: end.now }),
-      })
+          : {
+              enabled: 0 as const,
+              pause_note: pauseNote,
+              next_fire_at: null,
+              revision: eb('revision', '+', 1),
+              updated_at: end.now,
+            }),
+      }))
       .where('id', '=', end.scheduleId)
       .execute();
     await queueTickDigest(trx, {
