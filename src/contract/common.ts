@@ -17,12 +17,17 @@ export const Timestamps = {
 };
 
 /** Headers of a POST that creates: a retry with the same key replays the first answer. */
+/** 1 to 255 visible ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = String.raw`^[\x21-\x7e]{1,255}$`;
+
 export const IdempotencyHeaders = z.looseObject({
   'idempotency-key': z
     .string()
     .min(1)
     .max(255)
     .optional()
+    // Checked, with its own message, where the key is taken (http/idempotency.ts).
+    .meta({ pattern: IDEMPOTENCY_KEY_PATTERN })
     .describe('Same key and body: the first answer is replayed; another body: 409.'),
 });
 

@@ -5,6 +5,7 @@
 // Keys last a day. Routes opt in with `config: { idempotent: true }`.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { IDEMPOTENCY_KEY_PATTERN } from '../contract/common.ts';
 import { IDEMPOTENCY_IN_PROGRESS } from '../core/idempotency-keys.ts';
 import { issue } from '../core/validation-issue.ts';
 import type { IdempotencyClaim, IdempotencyPort } from './ports.ts';
@@ -16,7 +17,7 @@ declare module 'fastify' {
   }
 }
 
-const KEY = /^[\x21-\x7e]{1,255}$/;
+const KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
 const held = new WeakMap<FastifyRequest, { tenantId: string; claim: IdempotencyClaim }>();
 
 export function registerIdempotency(

@@ -5,10 +5,25 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { ETAG_HEADER } from './etag.ts';
+import { implicitProblems, requiredScopes } from './implicit-problems.ts';
+import { problems } from './responses.ts';
 
-/** The zod schemas as JSON Schema, with the `ETag` header on the 2xx of routes that send one. */
+/**
+ * The zod schemas as JSON Schema, with the problems every operation can answer
+ * (implicit-problems.ts) and the `ETag` header on the 2xx of routes that send one.
+ */
 const transform: typeof jsonSchemaTransform = (input) => {
-  const transformed = jsonSchemaTransform(input);
+  const implicit = implicitProblems(input.route.method, input.url, input.schema);
+  const transformed = jsonSchemaTransform({
+    ...input,
+    schema: {
+      ...input.schema,
+      response: { ...problems(...implicit), ...(input.schema.response as object | undefined) },
+      ...(input.url.startsWith('/api/v1/')
+        ? { security: [{ bearer: requiredScopes(input.route) }] }
+        : {}),
+    },
+  });
   if (input.route.config?.etag !== true) return transformed;
   const response = transformed.schema.response as Record<string, object> | undefined;
   for (const status of ['200', '201'])

@@ -17,6 +17,7 @@ import { apiServices } from '../../src/main.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { uuidv7 } from '../../src/storage/new-id.ts';
 import { testTokens } from './test-authenticator.ts';
+import { watchStatuses } from './documented-statuses.ts';
 import { mailStore } from '../../src/storage/mail-storage.ts';
 
 /** 2027-03-10T12:00:00Z: a Wednesday, before the US spring-forward of 2027-03-14. */
@@ -101,6 +102,7 @@ export async function apiHarness(
       ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     },
   });
+  const statuses = watchStatuses(app);
   await app.ready();
   const caller = (principal: Principal): Caller => {
     const token = tokens.sign(principal);
@@ -142,7 +144,14 @@ export async function apiHarness(
     },
     setNow: (ms) => void (now = ms),
     now: () => now,
-    close: () => app.close(),
+    async close() {
+      const undocumented = await statuses.undocumented();
+      await app.close();
+      if (undocumented.length > 0)
+        throw new Error(
+          `The API answered with statuses its OpenAPI document does not list:\n${undocumented.join('\n')}`,
+        );
+    },
   };
 }
 

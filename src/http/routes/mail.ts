@@ -9,7 +9,7 @@ import { MailStatus, OutboxEntry, OutboxSummary } from '../../contract/mail.ts';
 import { ERROR_CODES } from '../../core/error-codes.ts';
 import { issue } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
-import { principalOf, requireAdmin } from '../authentication.ts';
+import { adminOnly, principalOf, requireAdmin } from '../authentication.ts';
 import type { OutboxDigest } from '../ports.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { COMMON, problems } from '../responses.ts';
@@ -113,6 +113,7 @@ export const mailRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =
   app.get(
     '/mail/status',
     {
+      onRequest: adminOnly,
       schema: {
         tags: ['mail'],
         operationId: 'getMailStatus',
