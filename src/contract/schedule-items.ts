@@ -22,7 +22,11 @@ export const ItemCreate = z
         issue('', 'one_target_required', 'Give exactly one of journey_id and test_plan_id.'),
       ]);
   })
-  .meta({ id: 'ScheduleItemCreate' });
+  .meta({
+    id: 'ScheduleItemCreate',
+    // The refinement above, as JSON Schema: exactly one of the two targets.
+    oneOf: [{ required: ['journey_id'] }, { required: ['test_plan_id'] }],
+  });
 
 export const ItemUpdate = z
   .object({ priority: Priority, parameters: JsonObject, enabled: z.boolean() })

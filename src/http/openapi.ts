@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { ETAG_HEADER } from './etag.ts';
 import { implicitProblems, requiredScopes } from './implicit-problems.ts';
+import { withLinks } from './openapi-links.ts';
 import { problems } from './responses.ts';
 
 /**
@@ -40,7 +41,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: 'Rota API',
         version: '1',
         description:
-          'Recurring, budget-aware scheduling of AI-agent work. Errors are application/problem+json with a stable `code` (docs/errors.md).',
+          'Recurring, budget-aware scheduling of AI-agent work. Errors are application/problem+json with a stable `code` (docs/errors.md). A path below with a method it does not list answers 405 `method_not_allowed` with `Allow`; an unknown path under /api answers 404 `not_found`.',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -48,7 +49,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       security: [{ bearer: [] }],
     },
     transform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (document) => withLinks(jsonSchemaTransformObject(document)),
   });
   // The page without its trailing slash links its assets from the API's own prefix.
   await app.register(swaggerUi, { routePrefix: '/docs', indexPrefix: '/api' });
