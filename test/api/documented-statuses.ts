@@ -29,7 +29,7 @@ export function watchStatuses(app: FastifyInstance) {
     /** The answers seen that the document does not list, as "GET /path → 409". */
     async undocumented(): Promise<string[]> {
       const document = await app.inject({ method: 'GET', url: '/api/openapi.json' });
-      const paths = (document.json() as { paths: Operations }).paths;
+      const { paths } = document.json<{ paths: Operations }>();
       return [...seen.values()]
         .filter(({ method, route, status }) => {
           const responses = paths[openApiPath(route)]?.[method]?.responses ?? {};

@@ -100,7 +100,7 @@ describeEachDatabase('following the links of a create', (fresh) => {
         journey_id: shop.browse.id,
       })
     ).json();
-    const made = [
+    const made: { create: string; path: Record<string, string>; answer: { id: string } }[] = [
       { create: 'createProject', path: {}, answer: shop.project },
       { create: 'createJourney', path: {}, answer: shop.browse },
       { create: 'createTestPlan', path: {}, answer: shop.plan },

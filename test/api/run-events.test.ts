@@ -1,7 +1,6 @@
 // GET /api/v1/runs/{id}/events: a run followed live as Server-Sent Events while the real run
 // runner executes it — the run's status changes, each step, every log line and finding, then
 // `end` — and the stream closes on its own; an ended run streams its state and `end` at once.
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Executor } from '../../src/worker/executor.ts';
 import { executeRun } from '../../src/worker/run-runner.ts';

@@ -1,7 +1,6 @@
 // A run started over the API and executed by the real run runner: the run detail shows the
 // steps, logs and findings the worker wrote, and cancelling a running run aborts the worker's
 // in-flight call at its next heartbeat, leaving the run cancelled.
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Executor, StepCall } from '../../src/worker/executor.ts';
 import { executeRun } from '../../src/worker/run-runner.ts';
