@@ -1,10 +1,11 @@
 // A digest and what it is made from, as the stores hand them over and take them back. Types only:
 // the mail's ports (mail/mail-store.ts) speak them, and storage maps them to rows.
 import type { Cadence } from './cadence.ts';
+import type { NewTick } from './firing-records.ts';
+import type { RunTargetKind } from './run-records.ts';
 import type { DigestStatus } from './digest-delivery.ts';
 import type { Severity } from './finding-severity.ts';
 import type { RunStatus } from './run-state.ts';
-import type { TickOutcome, TickTrigger } from './tick-outcome.ts';
 
 export const DigestKind = {
   /** Queued when its tick ended: one per tick. */
@@ -100,24 +101,10 @@ export interface DigestCursor {
   readonly id: string;
 }
 
-type TargetKind = 'journey' | 'test_plan' | 'flow';
-
 /** Everything a tick's digest tells: the tick, its schedule, runs, findings and decisions. */
 export interface DigestSource {
-  readonly tick: {
-    readonly id: string;
-    readonly tenant_id: string;
-    readonly schedule_id: string;
-    readonly trigger: TickTrigger;
-    readonly fire_time: number;
-    readonly per_tick_budget: number;
-    readonly tenant_left: number | null;
-    readonly deadline_at: number;
-    readonly outcome: TickOutcome | null;
-    readonly ended_at: number | null;
-    readonly created_at: number;
-    readonly digest_considered_at: number | null;
-  };
+  /** The tick as stored (core/firing-records.ts's NewTick), with when its digest was decided. */
+  readonly tick: Omit<NewTick, 'project_id'> & { readonly digest_considered_at: number | null };
   readonly schedule: {
     readonly id: string;
     readonly name: string;
@@ -130,7 +117,7 @@ export interface DigestSource {
   readonly runs: readonly {
     readonly id: string;
     readonly item_id: string | null;
-    readonly target_kind: TargetKind;
+    readonly target_kind: RunTargetKind;
     readonly target_id: string;
     readonly status: RunStatus;
     readonly error_code: string | null;
@@ -158,7 +145,7 @@ export interface DigestSource {
   }[];
   readonly items: readonly {
     readonly id: string;
-    readonly target_kind: TargetKind;
+    readonly target_kind: RunTargetKind;
     readonly target_id: string;
     readonly priority: number;
     readonly enabled: 0 | 1;
@@ -167,4 +154,31 @@ export interface DigestSource {
   }[];
   /** Names of the journeys and test plans the items and runs point at. */
   readonly targetNames: ReadonlyMap<string, string>;
+}
+
+/** A digest as the API shows it (the outbox, the force-send answer): snake_case, ISO instants. */
+export interface OutboxSummary {
+  readonly id: string;
+  readonly schedule_id: string;
+  readonly tick_id: string;
+  /** `tick`: sent when the tick ended; `forced`: POST /schedules/{id}/digest. */
+  readonly kind: DigestKind;
+  readonly status: DigestStatus;
+  readonly transport: MailTransportKind | null;
+  readonly recipients: readonly string[];
+  /** null until the digest is composed (moments after it is queued). */
+  readonly subject: string | null;
+  readonly message_id: string | null;
+  readonly attempts: number;
+  /** When the next attempt is due, while queued. */
+  readonly next_attempt_at: string | null;
+  readonly last_response: string | null;
+  readonly last_error: string | null;
+  readonly sent_at: string | null;
+  readonly created_at: string;
+}
+
+export interface OutboxEntry extends OutboxSummary {
+  readonly html: string;
+  readonly text: string;
 }

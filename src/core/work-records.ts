@@ -46,7 +46,7 @@ export interface TargetJourney {
 }
 
 /** An agent or tool as a step calls it. */
-export interface CalleeRecord {
+export interface CalleeForStep {
   /** `builtin`, `http`, … */
   readonly kind: string;
   readonly config: Json;

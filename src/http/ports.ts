@@ -1,5 +1,6 @@
 // What the API needs from storage, declared here by its user (ARCHITECTURE habit 2); main.ts
 // hands in the real stores (storage/api-stores.ts). Every method takes the caller's tenant.
+import type { OutboxEntry, OutboxSummary } from '../core/digest-records.ts';
 import type {
   CalleeRecord,
   ClientRecord,
@@ -225,25 +226,6 @@ export interface ApiStores {
   readonly isUnavailable: (error: unknown) => boolean;
 }
 
-/** A digest as the outbox shows it (src/mail's outbox view). */
-export interface OutboxDigest {
-  readonly id: string;
-  readonly schedule_id: string;
-  readonly tick_id: string;
-  readonly kind: 'tick' | 'forced';
-  readonly status: 'queued' | 'sending' | 'sent' | 'failed';
-  readonly transport: 'smtp' | 'outbox' | null;
-  readonly recipients: readonly string[];
-  readonly subject: string | null;
-  readonly message_id: string | null;
-  readonly attempts: number;
-  readonly next_attempt_at: string | null;
-  readonly last_response: string | null;
-  readonly last_error: string | null;
-  readonly sent_at: string | null;
-  readonly created_at: string;
-}
-
 /**
  * The digest mailer's service (SPEC section 8), handed in by main.ts (http may not import mail).
  * Calls are scoped by tenant: another tenant's id reads as absent (undefined). A refusal is thrown
@@ -251,24 +233,18 @@ export interface OutboxDigest {
  * for a cursor no page handed out.
  */
 export interface MailPort {
-  forceDigest(
-    scheduleId: string,
-    tenantId: string,
-  ): Promise<(OutboxDigest & { readonly html: string; readonly text: string }) | undefined>;
+  forceDigest(scheduleId: string, tenantId: string): Promise<OutboxEntry | undefined>;
   listOutbox(
     tenantId: string,
     page: { readonly limit: number; readonly cursor?: string | undefined },
-  ): Promise<{ data: readonly OutboxDigest[]; next_cursor: string | null }>;
-  readOutboxEntry(
-    tenantId: string,
-    id: string,
-  ): Promise<(OutboxDigest & { readonly html: string; readonly text: string }) | undefined>;
+  ): Promise<{ data: readonly OutboxSummary[]; next_cursor: string | null }>;
+  readOutboxEntry(tenantId: string, id: string): Promise<OutboxEntry | undefined>;
   mailStatus(tenantId: string): Promise<{
     readonly transport: 'smtp' | 'outbox';
     readonly destination: string;
     readonly from: string;
-    readonly counts: Readonly<Record<OutboxDigest['status'], number>>;
-    readonly last_delivery: OutboxDigest | null;
-    readonly recent_failures: readonly OutboxDigest[];
+    readonly counts: Readonly<Record<OutboxSummary['status'], number>>;
+    readonly last_delivery: OutboxSummary | null;
+    readonly recent_failures: readonly OutboxSummary[];
   }>;
 }

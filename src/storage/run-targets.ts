@@ -1,7 +1,7 @@
 // What a worker reads to plan and call a run's steps: the journeys of its target in order, and
 // the kind, configuration and timeout of the agent or tool a step calls — JSON columns parsed here, at the boundary.
 import type { RunTarget } from '../core/run-records.ts';
-import type { CalleeRecord, StepCallee, TargetJourney } from '../core/work-records.ts';
+import type { CalleeForStep, StepCallee, TargetJourney } from '../core/work-records.ts';
 import type { Database } from './database.ts';
 
 /**
@@ -46,7 +46,7 @@ export async function journeysOfTarget(
 export async function calleeForStep(
   database: Database,
   callee: StepCallee,
-): Promise<CalleeRecord | undefined> {
+): Promise<CalleeForStep | undefined> {
   if (callee.id === null) return undefined;
   const row = await database.db
     .selectFrom(callee.kind === 'agent' ? 'agents' : 'tools')

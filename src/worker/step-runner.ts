@@ -3,7 +3,7 @@
 // timeout, and retries retryable failures with backoff. Returns what the call produced, or the
 // typed failure, with the log lines the retries left; the run runner records either.
 import { headerSealContext, openHeaders, type SecretSeal } from '../core/callee-config.ts';
-import type { CalleeRecord, ClaimedRun, StepCallee, StepSlot } from '../core/work-records.ts';
+import type { CalleeForStep, ClaimedRun, StepCallee, StepSlot } from '../core/work-records.ts';
 import { StepFailed, type Executor, type StepCall, type StepResult } from './executor.ts';
 import type { WorkerStore } from './worker-store.ts';
 
@@ -73,7 +73,7 @@ async function callWithRetries(
 }
 
 /** The executor a callee is called through: `builtin:<name>` for built-ins, else its kind. */
-const executorKey = (callee: CalleeRecord | undefined): string =>
+const executorKey = (callee: CalleeForStep | undefined): string =>
   callee === undefined
     ? 'missing'
     : callee.kind === 'builtin'

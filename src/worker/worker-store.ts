@@ -6,7 +6,7 @@
 import type { PlannedStep } from '../core/run-plan.ts';
 import type { RunTarget } from '../core/run-records.ts';
 import type {
-  CalleeRecord,
+  CalleeForStep,
   ClaimedRun,
   ClaimRequest,
   ExpiredLeases,
@@ -34,7 +34,7 @@ export interface WorkerStore {
   /** The journeys a run walks, in order; deleted ones are left out. */
   journeysOfTarget(target: RunTarget): Promise<TargetJourney[]>;
   /** The agent or tool a step calls; undefined when it was deleted. */
-  callee(callee: StepCallee): Promise<CalleeRecord | undefined>;
+  callee(callee: StepCallee): Promise<CalleeForStep | undefined>;
   /**
    * The run's steps, created once (a later attempt finds the same rows), with the first marked
    * running with `input(first)`; none when the lease was lost.

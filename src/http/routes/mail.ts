@@ -10,7 +10,7 @@ import { ERROR_CODES } from '../../core/error-codes.ts';
 import { issue } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { adminOnly, principalOf, requireAdmin } from '../authentication.ts';
-import type { OutboxDigest } from '../ports.ts';
+import type { OutboxSummary as OutboxView } from '../../core/digest-records.ts';
 import { ApiError, notFound } from '../problem.ts';
 import { COMMON, problems } from '../responses.ts';
 
@@ -38,7 +38,7 @@ const refusing = async <T>(call: Promise<T>): Promise<T> => {
 };
 
 /** The port's read-only lists as the response schemas type them. */
-const shown = <T extends OutboxDigest>(digest: T) => ({
+const shown = <T extends OutboxView>(digest: T) => ({
   ...digest,
   recipients: [...digest.recipients],
 });
