@@ -11,6 +11,7 @@ import type { Database } from '../storage/database.ts';
 import { secretMatches } from './client-credentials.ts';
 import { oauthFailure, type OAuthFailure } from './oauth-errors.ts';
 import { SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.ts';
+import type { TokenRequest, TokenResponse } from '../core/token-request.ts';
 
 /** RFC 9068: the media type of JWT access tokens, checked on the way in. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -20,20 +21,6 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 /** The only header parameters Rota writes, so the only ones it reads (no jku, x5u, jwk, x5c, crit). */
 const ALLOWED_HEADER_PARAMETERS = new Set(['alg', 'kid', 'typ']);
 const REQUIRED_CLAIMS = ['exp', 'iat', 'sub', 'jti', 'client_id', 'tenant', 'scope', 'role'];
-
-export interface TokenRequest {
-  readonly grantType: string | undefined;
-  readonly clientId: string | undefined;
-  readonly clientSecret: string | undefined;
-  readonly scope: string | undefined;
-}
-
-export interface TokenResponse {
-  readonly access_token: string;
-  readonly token_type: 'Bearer';
-  readonly expires_in: number;
-  readonly scope: string;
-}
 
 export type TokenOutcome =
   | { readonly ok: true; readonly response: TokenResponse }

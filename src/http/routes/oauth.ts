@@ -5,26 +5,14 @@
 // requests are rate limited per client id and per source address (ADR 17): a 429 with Retry-After
 // and the error `slow_down` (RFC 8628's word for "poll less often", the nearest OAuth has).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TokenRequest, TokenResponse } from '../../core/token-request.ts';
 import { TokenBuckets, type Rate } from '../rate-limit.ts';
 
-export interface TokenRequestFields {
-  readonly grantType: string | undefined;
-  readonly clientId: string | undefined;
-  readonly clientSecret: string | undefined;
-  readonly scope: string | undefined;
-}
-
 export interface OAuthEndpoints {
-  token(request: TokenRequestFields): Promise<
-    | {
-        readonly ok: true;
-        readonly response: {
-          readonly access_token: string;
-          readonly token_type: string;
-          readonly expires_in: number;
-          readonly scope: string;
-        };
-      }
+  token(
+    request: TokenRequest,
+  ): Promise<
+    | { readonly ok: true; readonly response: TokenResponse }
     | { readonly ok: false; readonly error: string; readonly description: string }
   >;
   jwks(): Promise<{ readonly keys: readonly object[] }>;

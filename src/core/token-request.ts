@@ -1,0 +1,18 @@
+// A request to the token endpoint and its answer (RFC 6749 sections 4.4 and 5.1), as the HTTP
+// face reads it from a form or JSON body and the token service answers it. Types only.
+
+/** The fields of a token request, each as sent (absent: undefined). */
+export interface TokenRequest {
+  readonly grantType: string | undefined;
+  readonly clientId: string | undefined;
+  readonly clientSecret: string | undefined;
+  readonly scope: string | undefined;
+}
+
+/** An issued access token (RFC 6749 section 5.1). */
+export interface TokenResponse {
+  readonly access_token: string;
+  readonly token_type: 'Bearer';
+  readonly expires_in: number;
+  readonly scope: string;
+}
