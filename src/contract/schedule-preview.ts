@@ -1,10 +1,8 @@
-// POST /api/v1/schedules/preview: the summary and next fire times of an unsaved cadence.
+// POST /api/v1/schedules/preview: the summary and next fire times of an unsaved cadence. The shape
+// only: `from` defaults to the server's clock and resolves an interval's origin, so the route reads
+// and checks it, and has the core parse the cadence once against it.
 import { z } from 'zod';
-import { parseCadence } from '../core/cadence-parse.ts';
-import { isSupportedInstant, parseInstant } from '../core/instant.ts';
-import { issue } from '../core/validation-issue.ts';
 import { Cadence, CadenceInput } from './cadence.ts';
-import { addCoreIssues } from './common.ts';
 import { NextRun } from './schedules.ts';
 
 export const MAX_PREVIEW_COUNT = 100;
@@ -16,25 +14,6 @@ export const PreviewRequest = z
     count: z.int().min(1).max(MAX_PREVIEW_COUNT).default(5),
   })
   .strict()
-  .superRefine((value, ctx) => {
-    const from = value.from === undefined ? Date.now() : parseInstant(value.from);
-    if (from === undefined || !isSupportedInstant(from)) {
-      addCoreIssues(ctx, [
-        issue(
-          '/from',
-          'invalid_instant',
-          'from must be an ISO-8601 instant with Z or an offset, between 1900 and 2699.',
-        ),
-      ]);
-      return;
-    }
-    const parsed = parseCadence(value.cadence, { reference: from });
-    if (!parsed.ok)
-      addCoreIssues(
-        ctx,
-        parsed.errors.map((e) => ({ ...e, field: `/cadence${e.field}` })),
-      );
-  })
   .meta({ id: 'PreviewRequest' });
 
 export const Preview = z

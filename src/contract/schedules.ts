@@ -1,20 +1,21 @@
 // Schedules exactly as the second seed has them (coverage window, tick interval, daily budget,
 // run days, digest), plus SPEC section 2's cadence. The cadence and digest_config are validated by
 // the core (`resolveScheduleCadence`, `parseDigestConfig`), never here: these schemas describe
-// shapes and delegate.
+// shapes. A cadence's validity depends on the instant it is saved (an interval's origin, whether it
+// still fires), so the route resolves it once against the server's clock and checks digest_config
+// beside it (`digestIssues`), answering both in one 400 as a refinement here would.
 import { z } from 'zod';
 import { CatchUpPolicy, DEFAULT_CATCHUP_WINDOW_HOURS } from '../core/catch-up.ts';
 import { MAX_DIGEST_RECIPIENTS, parseDigestConfig } from '../core/digest-config.ts';
 import { DEFAULT_OVERLAP_POLICY, OverlapPolicy } from '../core/overlap-policy.ts';
-import { resolveScheduleCadence } from '../core/schedule-cadence.ts';
 import { Cadence, CadenceInput } from './cadence.ts';
-import { addCoreIssues, Id, Instant, Name, Timestamps } from './common.ts';
+import type { ValidationIssue } from '../core/validation-issue.ts';
+import { Id, Instant, Name, Severity, Timestamps } from './common.ts';
 import { ScheduleItem } from './schedule-items.ts';
 
 export const DEFAULT_COVERAGE_WINDOW_HOURS = 120;
 export const DEFAULT_TICK_DEADLINE_MINUTES = 60;
 
-const Severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 
 const Send = z.enum(['always', 'on_failure']);
 const Recipient = z.string().meta({ format: 'email' });
@@ -31,7 +32,7 @@ export const DigestConfig = z
 
 /**
  * digest_config in a request: the shape for OpenAPI, while the core's parseDigestConfig checks it
- * (plain addresses without CR/LF, no duplicates, 1 to 50 when enabled) through `checkDigest`, so
+ * (plain addresses without CR/LF, no duplicates, 1 to 50 when enabled) through `digestIssues`, so
  * the API refuses exactly what the mailer would.
  */
 export const DigestConfigRequest = z
@@ -51,16 +52,12 @@ export const DigestConfigRequest = z
     description: 'Email digest settings; null disables digests.',
   });
 
-/** Delegates digest_config to the core, its issues pointed into the body. */
-const checkDigest = (value: { digest_config?: unknown }, ctx: z.RefinementCtx) => {
-  if (value.digest_config === undefined) return;
+/** digest_config's issues from the core, pointed into the body; none when it is absent. */
+export function digestIssues(value: { readonly digest_config?: unknown }): ValidationIssue[] {
+  if (value.digest_config === undefined) return [];
   const parsed = parseDigestConfig(value.digest_config);
-  if (!parsed.ok)
-    addCoreIssues(
-      ctx,
-      parsed.errors.map((e) => ({ ...e, field: `/digest_config${e.field}` })),
-    );
-};
+  return parsed.ok ? [] : parsed.errors.map((e) => ({ ...e, field: `/digest_config${e.field}` }));
+}
 
 /** The seed's top-level cadence fields: with no `cadence` they mean an interval cadence. */
 const shorthand = {
@@ -96,12 +93,6 @@ const policies = {
   pause_note: z.string().max(1000).nullable(),
 };
 
-/** Delegates the cadence to the core; the route resolves it again against its own clock. */
-const checkCadence = (value: Record<string, unknown>, ctx: z.RefinementCtx) => {
-  const resolved = resolveScheduleCadence(value, Date.now());
-  if (!resolved.ok) addCoreIssues(ctx, resolved.errors);
-};
-
 export const ScheduleCreate = z
   .object({
     project_id: Id,
@@ -119,21 +110,12 @@ export const ScheduleCreate = z
     pause_note: policies.pause_note.default(null),
   })
   .strict()
-  .superRefine((value, ctx) => {
-    checkCadence(value, ctx);
-    checkDigest(value, ctx);
-  })
   .meta({ id: 'ScheduleCreate' });
 
 export const ScheduleUpdate = z
   .object({ name: Name, ...shorthand, ...policies })
   .partial()
   .strict()
-  .superRefine((value, ctx) => {
-    // Top-level fields alone change the stored cadence: the route checks those against it.
-    if (value.cadence !== undefined) checkCadence(value, ctx);
-    checkDigest(value, ctx);
-  })
   .meta({ id: 'ScheduleUpdate' });
 
 export const NextRun = z.object({

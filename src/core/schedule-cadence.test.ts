@@ -138,7 +138,7 @@ describe('updateScheduleCadence', () => {
     });
   });
 
-  it('moves a calendar cadence to another zone, and turns it into an interval when given interval fields', () => {
+  it('moves a calendar cadence to another zone, and refuses interval fields alone, naming its cadence', () => {
     expect(
       value(updateScheduleCadence(weekly, { timezone: 'Asia/Tokyo' }, reference)),
     ).toMatchObject({
@@ -146,12 +146,42 @@ describe('updateScheduleCadence', () => {
       days_of_week: [2],
       timezone: 'Asia/Tokyo',
     });
+    // It used to turn the weekly calendar into an interval anchored at the time of the change.
+    const refused = updateScheduleCadence(weekly, { tick_interval_hours: 6 }, reference);
+    expect(errorsOf(refused)).toEqual(['/tick_interval_hours field_not_allowed']);
+    expect(refused?.ok === false && refused.errors[0]?.message).toBe(
+      'This schedule runs on a weekly calendar cadence ("Weekly on Tuesday at 8:00 AM UTC"); ' +
+        'tick_interval_hours belongs to an interval cadence. To change it to an interval, send ' +
+        'the whole new cadence: "cadence", or tick_interval_hours, run_days and anchor_time together.',
+    );
     expect(
-      value(updateScheduleCadence(weekly, { tick_interval_hours: 6 }, reference)),
+      errorsOf(updateScheduleCadence(weekly, { run_days: [1], anchor_time: '09:00' }, reference)),
+    ).toEqual(['/run_days field_not_allowed', '/anchor_time field_not_allowed']);
+    const cron = value(
+      resolveScheduleCadence({ cadence: { type: 'cron', expression: '0 9 * * 1-5' } }, reference),
+    );
+    const fromCron = updateScheduleCadence(cron, { anchor_time: '06:00' }, reference);
+    expect(fromCron?.ok === false && fromCron.errors[0]?.message).toMatch(
+      /^This schedule runs on a cron cadence \("At 9:00 AM on Monday through Friday UTC"\); anchor_time/,
+    );
+  });
+
+  it('turns a calendar cadence into an interval given all three interval fields, keeping its zone', () => {
+    const tokyo = { ...weekly, timezone: 'Asia/Tokyo' };
+    expect(
+      value(
+        updateScheduleCadence(
+          tokyo,
+          { tick_interval_hours: 6, run_days: [1, 2], anchor_time: '09:00' },
+          reference,
+        ),
+      ),
     ).toMatchObject({
       type: 'interval',
       tick_interval_hours: 6,
-      timezone: 'UTC',
+      run_days: [1, 2],
+      anchor_time: '09:00',
+      timezone: 'Asia/Tokyo',
     });
   });
 

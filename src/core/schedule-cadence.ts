@@ -1,13 +1,19 @@
 // A schedule's cadence from an API body (SPEC section 2, seed compatibility): a `cadence` object,
 // or the seed's top-level `tick_interval_hours`, `run_days`, `anchor_time` and `timezone`, which
-// mean an interval cadence. Top-level fields that contradict a given cadence are refused.
+// mean an interval cadence. Top-level fields that contradict a given cadence are refused, and so
+// are interval fields alone on a schedule of another kind: a change of kind is never implied.
 import type { Cadence } from './cadence.ts';
 import { parseCadence } from './cadence-parse.ts';
+import { summarizeCadence } from './cadence-summary.ts';
 import { isObject } from './field-reader.ts';
+import { compileCadence, nextFireTime } from './next-fire-times.ts';
 import { issue, type Parsed, type ValidationIssue } from './validation-issue.ts';
 
 /** The seed's top-level cadence fields. */
 export const SHORTHAND_FIELDS = ['tick_interval_hours', 'run_days', 'anchor_time', 'timezone'];
+
+/** The top-level fields that describe an interval; `timezone` belongs to every cadence. */
+const INTERVAL_FIELDS = ['tick_interval_hours', 'run_days', 'anchor_time'];
 
 export interface ScheduleCadenceInput {
   readonly cadence?: unknown;
@@ -76,7 +82,9 @@ function describeCadence(type: unknown): string {
 
 /**
  * The cadence after a partial update: a new `cadence` replaces the old one; top-level fields
- * alone change the stored cadence (turning it into an interval when they name interval fields).
+ * alone change the stored cadence's own fields (`timezone` on any cadence). Interval fields on a
+ * calendar or cron schedule are refused, each on its field, naming the current cadence: a change
+ * of kind takes the whole new cadence, as `cadence` or as all three interval fields together.
  */
 export function updateScheduleCadence(
   stored: Cadence,
@@ -87,9 +95,12 @@ export function updateScheduleCadence(
   if (input.cadence !== undefined && input.cadence !== null)
     return resolveScheduleCadence(input, reference);
   if (Object.keys(shorthand).length === 0) return undefined;
-  const intervalFields = Object.keys(shorthand).some((key) => key !== 'timezone');
+  const intervalFields = INTERVAL_FIELDS.filter((key) => key in shorthand);
+  const wholeInterval = intervalFields.length === INTERVAL_FIELDS.length;
+  if (stored.type !== 'interval' && intervalFields.length > 0 && !wholeInterval)
+    return { ok: false, errors: intervalFields.map((key) => kindChange(stored, key, reference)) };
   const base: Record<string, unknown> =
-    stored.type === 'interval' || !intervalFields
+    stored.type === 'interval' || !wholeInterval
       ? { ...stored }
       : {
           type: 'interval',
@@ -103,4 +114,18 @@ export function updateScheduleCadence(
   if (shorthand.anchor_time !== undefined) delete base.origin_date;
   const parsed = parseCadence({ ...base, ...shorthand }, { reference });
   return parsed.ok ? parsed : { ok: false, errors: prefixed(parsed.errors, '') };
+}
+
+/** An interval field sent alone to a calendar or cron schedule, refused with the schedule's cadence. */
+function kindChange(stored: Cadence, key: string, reference: number): ValidationIssue {
+  const kind =
+    stored.type === 'calendar' ? `a ${stored.frequency} calendar cadence` : 'a cron cadence';
+  const next = nextFireTime(compileCadence(stored), reference)?.at ?? reference;
+  return issue(
+    `/${key}`,
+    'field_not_allowed',
+    `This schedule runs on ${kind} ("${summarizeCadence(stored, next)}"); ${key} belongs to an ` +
+      'interval cadence. To change it to an interval, send the whole new cadence: "cadence", or ' +
+      'tick_interval_hours, run_days and anchor_time together.',
+  );
 }

@@ -1,9 +1,16 @@
 // `rota demo`: a project a newcomer can watch work. Three journeys walk a small shop that Rota
 // serves itself (src/http/demo-site.ts), a test plan holds them, and a schedule ticks every minute
-// and rotates through them, mailing a digest of each tick to the outbox. The shop's origin is allowed past the outbound guard by name, as an
-// operator would allow their own agent host; the default policy stays as strict as it was.
-import { parseCadence } from '../core/cadence-parse.ts';
+// and rotates through them, mailing a digest of each tick to the outbox. The shop's origin is
+// allowed past the outbound guard by name, as an operator would allow their own agent host; the
+// default policy stays as strict as it was. Everything is made through the stores the API uses,
+// after the core's checks the API makes, so the demo obeys the rules API-made data obeys.
+import { checkCalleeConfig, type SecretSeal } from '../core/callee-config.ts';
+import { parseDigestConfig } from '../core/digest-config.ts';
 import { compileCadence, nextFireTime } from '../core/next-fire-times.ts';
+import type { Cadence } from '../core/cadence.ts';
+import { resolveScheduleCadence } from '../core/schedule-cadence.ts';
+import type { Parsed, ValidationIssue } from '../core/validation-issue.ts';
+import { apiStores } from '../storage/api-stores.ts';
 import type { Database } from '../storage/database.ts';
 import { allowOrigin } from '../storage/outbound-origin-store.ts';
 
@@ -49,6 +56,26 @@ const JOURNEYS = [
   },
 ];
 
+/** The demo's agent is built in and sends no header values: there is nothing to seal. */
+const NOTHING_TO_SEAL: SecretSeal = {
+  seal: () => {
+    throw new Error('the demo registers no header values to seal');
+  },
+  open: () => {
+    throw new Error('the demo reads no sealed header values');
+  },
+  isSealed: () => false,
+};
+
+/** The demo's own data breaking a rule the API holds is a bug in this file: say which. */
+function refuse(what: string, issues: readonly ValidationIssue[]): never {
+  const first = issues[0];
+  throw new Error(`the demo ${what} is invalid: ${first?.field ?? ''} ${first?.message ?? ''}`);
+}
+
+const valid = <T>(what: string, parsed: Parsed<T>): T =>
+  parsed.ok ? parsed.value : refuse(what, parsed.errors);
+
 export async function setUpDemo(
   database: Database,
   options: {
@@ -61,134 +88,120 @@ export async function setUpDemo(
 ): Promise<DemoSetup> {
   const { tenantId, origin, now, newId } = options;
   const siteUrl = `${origin}/demo/shop`;
+  const stores = apiStores(database, NOTHING_TO_SEAL);
   await allowOrigin(database, { origin, note: 'rota demo: the demo shop', now });
-  const existing = await database.db
-    .selectFrom('projects')
-    .innerJoin('schedules', 'schedules.project_id', 'projects.id')
-    .select(['projects.id as projectId', 'schedules.id as scheduleId', 'schedules.next_fire_at'])
-    .where('projects.tenant_id', '=', tenantId)
-    .where('projects.name', '=', DEMO_PROJECT)
-    .executeTakeFirst();
-  if (existing !== undefined)
-    return {
-      created: false,
-      projectId: existing.projectId,
-      scheduleId: existing.scheduleId,
-      siteUrl,
-      nextFireAt: existing.next_fire_at,
-    };
+  for (const project of await stores.projects.named(tenantId, DEMO_PROJECT)) {
+    const [schedule] = await stores.schedules.list(
+      tenantId,
+      { projectId: project.id },
+      { after: undefined, limit: 1 },
+    );
+    if (schedule !== undefined)
+      return {
+        created: false,
+        projectId: project.id,
+        scheduleId: schedule.id,
+        siteUrl,
+        nextFireAt: schedule.next_fire_at,
+      };
+  }
 
-  const parsed = parseCadence(
-    { type: 'cron', expression: '* * * * *', timezone: 'UTC' },
-    { reference: now },
+  const cadence: Cadence = valid(
+    'cadence',
+    resolveScheduleCadence(
+      { cadence: { type: 'cron', expression: '* * * * *', timezone: 'UTC' } },
+      now,
+    ),
   );
-  if (!parsed.ok) throw new Error(`the demo cadence is invalid: ${parsed.errors[0]?.message}`);
-  const nextFireAt = nextFireTime(compileCadence(parsed.value), now)?.at ?? null;
+  valid('digest_config', parseDigestConfig(DEMO_DIGEST));
+  const agentConfig = { builtin: 'http_journey' };
+  const configIssues = checkCalleeConfig('agent', 'builtin', agentConfig);
+  if (configIssues.length > 0) refuse('agent', configIssues);
+  const nextFireAt = nextFireTime(compileCadence(cadence), now)?.at ?? null;
   const stamp = { created_at: now, updated_at: now };
+  // A first version of each: the ETag of what the demo made (ADR 45).
+  const revised = { ...stamp, revision: 1 };
+
   const projectId = newId();
+  await stores.projects.create(tenantId, { id: projectId, name: DEMO_PROJECT, ...stamp });
   const agentId = newId();
-  const planId = newId();
-  const scheduleId = newId();
-  await database.write(async (trx) => {
-    await trx
-      .insertInto('projects')
-      .values({ id: projectId, tenant_id: tenantId, name: DEMO_PROJECT, ...stamp })
-      .execute();
-    await trx
-      .insertInto('agents')
-      .values({
-        id: agentId,
-        tenant_id: tenantId,
-        project_id: projectId,
-        name: 'HTTP journey walker',
-        kind: 'builtin',
-        config: JSON.stringify({ builtin: 'http_journey' }),
-        input_schema: null,
-        output_schema: null,
-        timeout_seconds: 60,
-        version: 1,
-        ...stamp,
-      })
-      .execute();
-    await trx
-      .insertInto('test_plans')
-      .values({
-        id: planId,
-        tenant_id: tenantId,
-        project_id: projectId,
-        name: 'Smoke test',
-        ...stamp,
-      })
-      .execute();
-    await trx
-      .insertInto('schedules')
-      .values({
-        id: scheduleId,
-        tenant_id: tenantId,
-        project_id: projectId,
-        name: 'Demo shop, every minute',
-        cadence: JSON.stringify(parsed.value),
-        coverage_window_hours: 1,
-        daily_budget: null,
-        overlap_policy: 'skip',
-        catchup_policy: 'latest',
-        catchup_window_hours: 1,
-        tick_deadline_minutes: 5,
-        pause_after_failures: null,
-        consecutive_failures: 0,
-        enabled: 1,
-        pause_note: null,
-        digest_config: JSON.stringify(DEMO_DIGEST),
-        owner_kind: 'client',
-        owner_id: 'rota-demo',
-        next_fire_at: nextFireAt,
-        last_tick_at: null,
-        ...stamp,
-      })
-      .execute();
-    const targets: { kind: 'journey' | 'test_plan'; id: string }[] = [];
-    for (const [position, journey] of JOURNEYS.entries()) {
-      const journeyId = newId();
-      targets.push({ kind: 'journey', id: journeyId });
-      await trx
-        .insertInto('journeys')
-        .values({
-          id: journeyId,
-          tenant_id: tenantId,
-          project_id: projectId,
-          name: journey.name,
-          description: journey.description,
-          agent_id: agentId,
-          inputs: JSON.stringify({
-            base_url: `${siteUrl}/`,
-            steps: journey.steps.map((step) => ({ ...step, path: `.${step.path || '/'}` })),
-          }),
-          ...stamp,
-        })
-        .execute();
-      await trx
-        .insertInto('test_plan_journeys')
-        .values({ test_plan_id: planId, journey_id: journeyId, position })
-        .execute();
-    }
-    targets.push({ kind: 'test_plan', id: planId });
-    for (const target of targets) {
-      await trx
-        .insertInto('schedule_items')
-        .values({
-          id: newId(),
-          tenant_id: tenantId,
-          schedule_id: scheduleId,
-          target_kind: target.kind,
-          target_id: target.id,
-          priority: target.kind === 'test_plan' ? 10 : 0,
-          parameters: '{}',
-          enabled: 1,
-          last_run_at: null,
-          ...stamp,
-        })
-        .execute();
-    }
+  await stores.agents.create(tenantId, {
+    id: agentId,
+    project_id: projectId,
+    name: 'HTTP journey walker',
+    kind: 'builtin',
+    config: agentConfig,
+    input_schema: null,
+    output_schema: null,
+    timeout_seconds: 60,
+    version: 1,
+    ...revised,
   });
+  const journeyIds: string[] = [];
+  for (const journey of JOURNEYS) {
+    const journeyId = newId();
+    journeyIds.push(journeyId);
+    await stores.journeys.create(tenantId, {
+      id: journeyId,
+      project_id: projectId,
+      name: journey.name,
+      description: journey.description,
+      agent_id: agentId,
+      inputs: {
+        base_url: `${siteUrl}/`,
+        steps: journey.steps.map((step) => ({ ...step, path: `.${step.path || '/'}` })),
+      },
+      ...revised,
+    });
+  }
+  const planId = newId();
+  await stores.testPlans.create(tenantId, {
+    id: planId,
+    project_id: projectId,
+    name: 'Smoke test',
+    journey_ids: journeyIds,
+    ...revised,
+  });
+  const scheduleId = newId();
+  await stores.schedules.create(tenantId, {
+    id: scheduleId,
+    project_id: projectId,
+    name: 'Demo shop, every minute',
+    cadence,
+    coverage_window_hours: 1,
+    daily_budget: null,
+    digest_config: DEMO_DIGEST,
+    overlap_policy: 'skip',
+    catchup_policy: 'latest',
+    catchup_window_hours: 1,
+    tick_deadline_minutes: 5,
+    pause_after_failures: null,
+    enabled: true,
+    pause_note: null,
+    owner_kind: 'client',
+    owner_id: 'rota-demo',
+    next_fire_at: nextFireAt,
+    last_tick_at: null,
+    ...revised,
+  });
+  const targets = [
+    ...journeyIds.map((id) => ({ kind: 'journey' as const, id, priority: 0 })),
+    // The test plan first: the first tick runs all three journeys at once.
+    { kind: 'test_plan' as const, id: planId, priority: 10 },
+  ];
+  for (const target of targets) {
+    const added = await stores.schedules.addItem(tenantId, {
+      id: newId(),
+      schedule_id: scheduleId,
+      target_kind: target.kind,
+      target_id: target.id,
+      priority: target.priority,
+      parameters: {},
+      enabled: true,
+      last_run_at: null,
+      ...revised,
+    });
+    if (added === 'duplicate') throw new Error(`the demo schedule has ${target.id} twice`);
+  }
   return { created: true, projectId, scheduleId, siteUrl, nextFireAt };
 }

@@ -26,6 +26,17 @@ export function projectStore(database: Database) {
         .executeTakeFirst();
     },
 
+    /** The tenant's projects with exactly this name, oldest first (names need not be unique). */
+    named(tenantId: string, name: string): Promise<ProjectRecord[]> {
+      return db
+        .selectFrom('projects')
+        .select(['id', 'name', 'created_at', 'updated_at'])
+        .where('tenant_id', '=', tenantId)
+        .where('name', '=', name)
+        .orderBy('id')
+        .execute();
+    },
+
     async create(tenantId: string, project: ProjectRecord): Promise<void> {
       await db
         .insertInto('projects')

@@ -1,10 +1,12 @@
 // /api/v1/schedules, exactly as the second seed has them (defaults, PATCH → 200, DELETE → 204),
-// with SPEC section 2's cadences. The cadence is resolved by the core against this server's clock,
-// and next_fire_at is recomputed whenever the cadence or the enabled state changes.
+// with SPEC section 2's cadences. The cadence is resolved by the core once per request, against
+// this server's clock (`deps.now`), and next_fire_at is recomputed whenever the cadence or the
+// enabled state changes.
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { IdParams, page, IdempotencyHeaders, IfMatchHeaders } from '../../contract/common.ts';
 import { Preview, PreviewRequest } from '../../contract/schedule-preview.ts';
 import {
+  digestIssues,
   Schedule,
   ScheduleCreate,
   ScheduleListQuery,
@@ -12,14 +14,14 @@ import {
 } from '../../contract/schedules.ts';
 import type { Cadence } from '../../core/cadence.ts';
 import { previewCadence } from '../../core/cadence-preview.ts';
-import { parseInstant } from '../../core/instant.ts';
+import { isSupportedInstant, parseInstant } from '../../core/instant.ts';
 import { compileCadence, nextFireTime } from '../../core/next-fire-times.ts';
 import {
   resolveScheduleCadence,
   SHORTHAND_FIELDS,
   updateScheduleCadence,
 } from '../../core/schedule-cadence.ts';
-import { issue } from '../../core/validation-issue.ts';
+import { issue, type Parsed } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { principalOf } from '../authentication.ts';
 import { assertCurrent, expectedRevisions, missingOrStale, withEtag } from '../etag.ts';
@@ -52,6 +54,38 @@ function storedDigest<C extends { readonly recipients?: string[] | undefined }>(
 const nextFireAt = (cadence: Cadence, enabled: boolean, now: number): number | null =>
   enabled ? (nextFireTime(compileCadence(cadence), now)?.at ?? null) : null;
 
+type Resolved = Extract<Parsed<Cadence>, { ok: true }>;
+
+/**
+ * Refuses a body whose cadence (when it gives one) or digest_config the core refuses, with every
+ * issue of both in one 400, cadence first, as a refinement of the body's schema would.
+ */
+function refuseInvalid(
+  cadence: Parsed<Cadence> | undefined,
+  body: { readonly digest_config?: unknown },
+): asserts cadence is Resolved | undefined {
+  const issues = [
+    ...(cadence === undefined || cadence.ok ? [] : cadence.errors),
+    ...digestIssues(body),
+  ];
+  if (issues.length > 0) throw invalid(issues);
+}
+
+/** A preview's start: its `from`, or the server's clock. */
+function previewStart(from: string | undefined, now: () => number): number {
+  if (from === undefined) return now();
+  const start = parseInstant(from);
+  if (start === undefined || !isSupportedInstant(start))
+    throw invalid([
+      issue(
+        '/from',
+        'invalid_instant',
+        'from must be an ISO-8601 instant with Z or an offset, between 1900 and 2699.',
+      ),
+    ]);
+  return start;
+}
+
 export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) => {
   const store = deps.stores.schedules;
   const changed = () => deps.onSchedulesChanged?.();
@@ -73,11 +107,11 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
       const principal = principalOf(request);
       const { tenantId } = principal;
       const now = deps.now();
+      const cadence = resolveScheduleCadence(request.body, now);
+      refuseInvalid(cadence, request.body);
       const { project_id, ...settings } = withoutCadenceFields(request.body);
       if ((await deps.stores.projects.get(tenantId, project_id)) === undefined)
         throw invalid([issue('/project_id', 'not_in_project', 'No project with this id.')]);
-      const cadence = resolveScheduleCadence(request.body, now);
-      if (!cadence.ok) throw invalid(cadence.errors);
       const schedule = {
         ...settings,
         digest_config: storedDigest(settings.digest_config),
@@ -134,7 +168,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
     (request) => {
       principalOf(request);
       const { cadence, from, count } = request.body;
-      const start = from === undefined ? deps.now() : (parseInstant(from) as number);
+      const start = previewStart(from, deps.now);
       const preview = previewCadence(cadence, start, count);
       if (!preview.ok)
         throw invalid(preview.errors.map((e) => ({ ...e, field: `/cadence${e.field}` })));
@@ -184,12 +218,17 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
     async (request, reply) => {
       const { tenantId } = principalOf(request);
       const now = deps.now();
+      const body = request.body;
       const expected = expectedRevisions(request.headers['if-match']);
+      // A whole new cadence stands on its own: it is refused before the schedule is looked up.
+      const replaced = body.cadence === undefined ? undefined : resolveScheduleCadence(body, now);
+      refuseInvalid(replaced, body);
       const current = await store.get(tenantId, request.params.id);
       if (current === undefined) throw notFound('schedule');
       assertCurrent(expected, current, 'schedule');
-      const settings = withoutCadenceFields(request.body);
-      const cadence = updateScheduleCadence(current.cadence, request.body, now);
+      const settings = withoutCadenceFields(body);
+      // Top-level fields alone change the stored cadence: checked against it.
+      const cadence = replaced ?? updateScheduleCadence(current.cadence, body, now);
       if (cadence !== undefined && !cadence.ok) throw invalid(cadence.errors);
       const enabled = settings.enabled ?? current.enabled;
       const rearm = cadence !== undefined || enabled !== current.enabled;
