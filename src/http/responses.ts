@@ -1,5 +1,6 @@
 // Response declarations shared by every route, so the OpenAPI document lists the problems each
-// route can answer with, in application/problem+json.
+// route can answer with, in application/problem+json. Routes list their own (404, 409, 412…);
+// those every operation can answer are added once, in implicit-problems.ts.
 import { z } from 'zod';
 import { Problem } from '../contract/common.ts';
 
@@ -32,6 +33,3 @@ export function problems<S extends number>(...statuses: S[]) {
 }
 
 export const NoContent = z.undefined().describe('Deleted');
-
-/** Problems any /api/v1 route may answer with. */
-export const COMMON = [401, 429, 503] as const;

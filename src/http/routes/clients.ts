@@ -7,7 +7,7 @@ import type { ApiDeps } from '../api-deps.ts';
 import { adminOnly, requireAdmin } from '../authentication.ts';
 import { pageOf, pageRequest } from '../pagination.ts';
 import { notFound } from '../problem.ts';
-import { COMMON, NoContent, problems } from '../responses.ts';
+import { NoContent, problems } from '../responses.ts';
 import { clientView } from '../views.ts';
 
 const tags = ['clients'];
@@ -24,7 +24,7 @@ export const clientRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
         operationId: 'listClients',
         summary: 'List the tenant’s OAuth clients (admins)',
         querystring: PageQuery,
-        response: { 200: page(Client), ...problems(400, 403, ...COMMON) },
+        response: { 200: page(Client), ...problems(400, 403) },
       },
     },
     async (request) => {
@@ -47,7 +47,7 @@ export const clientRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
         operationId: 'createClient',
         summary: 'Create an OAuth client; its secret is in this answer only (admins)',
         body: ClientCreate,
-        response: { 201: ClientCreated, ...problems(400, 403, ...COMMON) },
+        response: { 201: ClientCreated, ...problems(400, 403) },
       },
     },
     async (request, reply) => {
@@ -66,7 +66,7 @@ export const clientRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
         operationId: 'deleteClient',
         summary: 'Delete an OAuth client: its tokens stop verifying at once (admins)',
         params: IdParams,
-        response: { 204: NoContent, ...problems(403, 404, ...COMMON) },
+        response: { 204: NoContent, ...problems(403, 404) },
       },
     },
     async (request, reply) => {

@@ -14,7 +14,7 @@ import { principalOf } from '../authentication.ts';
 import { assertCurrent, expectedRevisions, missingOrStale, withEtag } from '../etag.ts';
 import { pageOf, pageRequest } from '../pagination.ts';
 import { ApiError, invalid, notFound } from '../problem.ts';
-import { COMMON, NoContent, problems } from '../responses.ts';
+import { NoContent, problems } from '../responses.ts';
 import { journeyView } from '../views.ts';
 
 const tags = ['journeys'];
@@ -39,7 +39,7 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
         operationId: 'listJourneys',
         summary: 'List journeys',
         querystring: ProjectPageQuery,
-        response: { 200: page(Journey), ...problems(400, ...COMMON) },
+        response: { 200: page(Journey), ...problems(400) },
       },
     },
     async (request) => {
@@ -60,7 +60,7 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
         operationId: 'createJourney',
         summary: 'Create a journey',
         body: JourneyCreate,
-        response: { 201: Journey, ...problems(400, 409, ...COMMON) },
+        response: { 201: Journey, ...problems(400, 409) },
       },
     },
     async (request, reply) => {
@@ -95,7 +95,7 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
         operationId: 'getJourney',
         summary: 'Read a journey',
         params: IdParams,
-        response: { 200: Journey, ...problems(404, ...COMMON) },
+        response: { 200: Journey, ...problems(404) },
       },
     },
     async (request, reply) => {
@@ -116,7 +116,7 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
         headers: IfMatchHeaders,
         params: IdParams,
         body: JourneyUpdate,
-        response: { 200: Journey, ...problems(400, 404, 412, ...COMMON) },
+        response: { 200: Journey, ...problems(400, 404, 412) },
       },
     },
     async (request, reply) => {
@@ -143,7 +143,7 @@ export const journeyRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
         summary: 'Delete a journey',
         headers: IfMatchHeaders,
         params: IdParams,
-        response: { 204: NoContent, ...problems(404, 409, 412, ...COMMON) },
+        response: { 204: NoContent, ...problems(404, 409, 412) },
       },
     },
     async (request, reply) => {

@@ -12,7 +12,7 @@ import type { ApiDeps } from '../api-deps.ts';
 import { adminOnly, principalOf, requireAdmin } from '../authentication.ts';
 import type { OutboxSummary as OutboxView } from '../../core/digest-records.ts';
 import { ApiError, notFound } from '../problem.ts';
-import { COMMON, problems } from '../responses.ts';
+import { problems } from '../responses.ts';
 
 const REFUSALS = ['digest_disabled', 'no_tick_yet', 'invalid_cursor'] as const;
 type Refusal = (typeof REFUSALS)[number];
@@ -61,7 +61,7 @@ export const mailRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =
           'digest_config.enabled; 409 no_tick_yet before the first tick. Answers with the digest ' +
           'as queued: the mailer delivers it moments later (see GET /outbox/{id}).',
         params: IdParams,
-        response: { 200: OutboxEntry, ...problems(400, 404, 409, ...COMMON) },
+        response: { 200: OutboxEntry, ...problems(400, 404, 409) },
       },
     },
     async (request) => {
@@ -80,7 +80,7 @@ export const mailRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =
         operationId: 'listOutbox',
         summary: 'List the tenant’s digests, newest first, with their delivery status',
         querystring: PageQuery,
-        response: { 200: page(OutboxSummary), ...problems(400, ...COMMON) },
+        response: { 200: page(OutboxSummary), ...problems(400) },
       },
     },
     async (request) => {
@@ -99,7 +99,7 @@ export const mailRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =
         operationId: 'getOutboxEntry',
         summary: 'Read a digest with its rendered HTML and plain text',
         params: IdParams,
-        response: { 200: OutboxEntry, ...problems(404, ...COMMON) },
+        response: { 200: OutboxEntry, ...problems(404) },
       },
     },
     async (request) => {
@@ -118,7 +118,7 @@ export const mailRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =
         tags: ['mail'],
         operationId: 'getMailStatus',
         summary: 'The digest transport, the last delivery and recent failures (admins)',
-        response: { 200: MailStatus, ...problems(403, ...COMMON) },
+        response: { 200: MailStatus, ...problems(403) },
       },
     },
     async (request) => {

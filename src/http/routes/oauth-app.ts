@@ -8,7 +8,7 @@ import {
 } from '../../contract/user-scheduling.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { adminOnly, requireAdmin } from '../authentication.ts';
-import { COMMON, problems } from '../responses.ts';
+import { problems } from '../responses.ts';
 
 export const oauthAppRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) => {
   app.post(
@@ -20,7 +20,7 @@ export const oauthAppRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         operationId: 'registerOAuthApp',
         summary: 'Enable scheduling on behalf of users for the tenant (admins)',
         body: OAuthAppRegisterBody,
-        response: { 200: OAuthAppRegistered, ...problems(400, 403, ...COMMON) },
+        response: { 200: OAuthAppRegistered, ...problems(400, 403) },
       },
     },
     async (request) => {

@@ -6,7 +6,7 @@ import type { ApiDeps } from '../api-deps.ts';
 import { principalOf } from '../authentication.ts';
 import { pageOf, pageRequest } from '../pagination.ts';
 import { notFound } from '../problem.ts';
-import { COMMON, NoContent, problems } from '../responses.ts';
+import { NoContent, problems } from '../responses.ts';
 import { projectView } from '../views.ts';
 
 const tags = ['projects'];
@@ -22,7 +22,7 @@ export const projectRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
         operationId: 'listProjects',
         summary: 'List projects',
         querystring: PageQuery,
-        response: { 200: page(Project), ...problems(400, ...COMMON) },
+        response: { 200: page(Project), ...problems(400) },
       },
     },
     async (request) => {
@@ -42,7 +42,7 @@ export const projectRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
         operationId: 'createProject',
         summary: 'Create a project',
         body: ProjectCreate,
-        response: { 201: Project, ...problems(400, 409, ...COMMON) },
+        response: { 201: Project, ...problems(400, 409) },
       },
     },
     async (request, reply) => {
@@ -67,7 +67,7 @@ export const projectRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
         operationId: 'getProject',
         summary: 'Read a project',
         params: IdParams,
-        response: { 200: Project, ...problems(404, ...COMMON) },
+        response: { 200: Project, ...problems(404) },
       },
     },
     async (request) => {
@@ -86,7 +86,7 @@ export const projectRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
         summary: 'Rename a project',
         params: IdParams,
         body: ProjectUpdate,
-        response: { 200: Project, ...problems(400, 404, ...COMMON) },
+        response: { 200: Project, ...problems(400, 404) },
       },
     },
     async (request) => {
@@ -105,7 +105,7 @@ export const projectRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done
         operationId: 'deleteProject',
         summary: 'Delete a project and everything in it',
         params: IdParams,
-        response: { 204: NoContent, ...problems(404, ...COMMON) },
+        response: { 204: NoContent, ...problems(404) },
       },
     },
     async (request, reply) => {

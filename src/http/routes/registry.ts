@@ -24,7 +24,7 @@ import { assertCurrent, expectedRevisions, missingOrStale, withEtag } from '../e
 import { pageOf, pageRequest } from '../pagination.ts';
 import type { CalleePort } from '../ports.ts';
 import { ApiError, invalid, notFound } from '../problem.ts';
-import { COMMON, NoContent, problems } from '../responses.ts';
+import { NoContent, problems } from '../responses.ts';
 import { calleeView } from '../views.ts';
 
 const SHAPES = {
@@ -51,7 +51,7 @@ export const registryRoutes =
           operationId: `list${Table}`,
           summary: `List ${table}`,
           querystring: ProjectPageQuery,
-          response: { 200: page(read), ...problems(400, ...COMMON) },
+          response: { 200: page(read), ...problems(400) },
         },
       },
       async (request) => {
@@ -72,7 +72,7 @@ export const registryRoutes =
           operationId: `create${Noun}`,
           summary: `Register an ${noun}`,
           body: create,
-          response: { 201: read, ...problems(400, 409, ...COMMON) },
+          response: { 201: read, ...problems(400, 409) },
         },
       },
       async (request, reply) => {
@@ -109,7 +109,7 @@ export const registryRoutes =
           operationId: `get${Noun}`,
           summary: `Read an ${noun}`,
           params: IdParams,
-          response: { 200: read, ...problems(404, ...COMMON) },
+          response: { 200: read, ...problems(404) },
         },
       },
       async (request, reply) => {
@@ -130,7 +130,7 @@ export const registryRoutes =
           headers: IfMatchHeaders,
           params: IdParams,
           body: update,
-          response: { 200: read, ...problems(400, 404, 412, ...COMMON) },
+          response: { 200: read, ...problems(400, 404, 412) },
         },
       },
       async (request, reply) => {
@@ -166,7 +166,7 @@ export const registryRoutes =
           summary: `Delete an ${noun}`,
           headers: IfMatchHeaders,
           params: IdParams,
-          response: { 204: NoContent, ...problems(404, 409, 412, ...COMMON) },
+          response: { 204: NoContent, ...problems(404, 409, 412) },
         },
       },
       async (request, reply) => {

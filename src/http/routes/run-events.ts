@@ -9,7 +9,7 @@ import { IdParams } from '../../contract/common.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { principalOf } from '../authentication.ts';
 import { notFound } from '../problem.ts';
-import { COMMON, problems } from '../responses.ts';
+import { problems } from '../responses.ts';
 import { runDetailView } from '../run-views.ts';
 
 const POLL_MS = 500;
@@ -64,7 +64,7 @@ export const runEventRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
             description: 'A text/event-stream of the run’s progress, ending with `end`.',
             content: { 'text/event-stream': { schema: z.string() } },
           },
-          ...problems(404, ...COMMON),
+          ...problems(404),
         },
       },
     },

@@ -11,7 +11,7 @@ import { principalOf } from '../authentication.ts';
 import type { Principal } from '../principal.ts';
 import { pageOf, pageRequest } from '../pagination.ts';
 import { ApiError, invalid, notFound } from '../problem.ts';
-import { COMMON, problems } from '../responses.ts';
+import { problems } from '../responses.ts';
 import { runDetailView, runView } from '../run-views.ts';
 
 const tags = ['runs'];
@@ -63,7 +63,7 @@ export const runRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =>
         operationId: 'listRuns',
         summary: 'List runs, newest first',
         querystring: RunListQuery,
-        response: { 200: page(Run), ...problems(400, ...COMMON) },
+        response: { 200: page(Run), ...problems(400) },
       },
     },
     async (request) => {
@@ -85,7 +85,7 @@ export const runRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =>
         operationId: 'createRun',
         summary: 'Run a journey or test plan now',
         body: RunCreate,
-        response: { 201: Run, ...problems(400, 409, ...COMMON) },
+        response: { 201: Run, ...problems(400, 409) },
       },
     },
     async (request, reply) => {
@@ -102,7 +102,7 @@ export const runRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =>
         operationId: 'getRun',
         summary: 'Read a run with its steps, logs and findings',
         params: IdParams,
-        response: { 200: RunDetail, ...problems(404, ...COMMON) },
+        response: { 200: RunDetail, ...problems(404) },
       },
     },
     async (request) => {
@@ -122,7 +122,7 @@ export const runRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =>
         description:
           'A running run’s worker loses its lease at once and cannot finish it; an ended run is a 409.',
         params: IdParams,
-        response: { 200: Run, ...problems(404, 409, ...COMMON) },
+        response: { 200: Run, ...problems(404, 409) },
       },
     },
     async (request) => {
@@ -148,7 +148,7 @@ export const runRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =>
         operationId: 'rerunRun',
         summary: 'Run the same target with the same parameters again',
         params: IdParams,
-        response: { 201: Run, ...problems(400, 404, 409, ...COMMON) },
+        response: { 201: Run, ...problems(400, 404, 409) },
       },
     },
     async (request, reply) => {

@@ -11,7 +11,7 @@ import { tenantDay } from '../../core/tenant-day.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { principalOf } from '../authentication.ts';
 import { notFound } from '../problem.ts';
-import { COMMON, problems } from '../responses.ts';
+import { problems } from '../responses.ts';
 import { iso } from '../views.ts';
 
 // The auto budget's K looks 28 days past each tick (core/tick-budget.ts).
@@ -32,7 +32,7 @@ export const scheduleForecastRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, d
         summary: 'Coverage forecast: the next ticks simulated, and whether the window is met',
         params: IdParams,
         querystring: ForecastQuery,
-        response: { 200: Forecast, ...problems(400, 404, ...COMMON) },
+        response: { 200: Forecast, ...problems(400, 404) },
       },
     },
     async (request) => {

@@ -12,7 +12,7 @@ import type { ApiDeps } from '../api-deps.ts';
 import { principalOf } from '../authentication.ts';
 import { expectedRevisions, missingOrStale, withEtag } from '../etag.ts';
 import { invalid, notFound } from '../problem.ts';
-import { COMMON, NoContent, problems } from '../responses.ts';
+import { NoContent, problems } from '../responses.ts';
 import { itemView } from '../views.ts';
 
 const tags = ['schedules'];
@@ -31,7 +31,7 @@ export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps,
         summary: 'Add a user journey or test plan to a schedule',
         params: ScheduleParams,
         body: ItemCreate,
-        response: { 201: ScheduleItem, ...problems(400, 404, 409, ...COMMON) },
+        response: { 201: ScheduleItem, ...problems(400, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -83,7 +83,7 @@ export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps,
         operationId: 'getScheduleItem',
         summary: 'Read one item of a schedule',
         params: ItemParams,
-        response: { 200: ScheduleItem, ...problems(404, ...COMMON) },
+        response: { 200: ScheduleItem, ...problems(404) },
       },
     },
     async (request, reply) => {
@@ -105,7 +105,7 @@ export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps,
         headers: IfMatchHeaders,
         params: ItemParams,
         body: ItemUpdate,
-        response: { 200: ScheduleItem, ...problems(400, 404, 412, ...COMMON) },
+        response: { 200: ScheduleItem, ...problems(400, 404, 412) },
       },
     },
     async (request, reply) => {
@@ -129,7 +129,7 @@ export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps,
         summary: 'Remove a user journey or test plan item from a schedule',
         headers: IfMatchHeaders,
         params: ItemParams,
-        response: { 204: NoContent, ...problems(404, 412, ...COMMON) },
+        response: { 204: NoContent, ...problems(404, 412) },
       },
     },
     async (request, reply) => {

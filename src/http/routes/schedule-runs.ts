@@ -8,7 +8,7 @@ import type { ApiDeps } from '../api-deps.ts';
 import { auditNextCursor, auditPageRequest } from '../audit-cursor.ts';
 import { principalOf } from '../authentication.ts';
 import { notFound } from '../problem.ts';
-import { COMMON, problems } from '../responses.ts';
+import { problems } from '../responses.ts';
 import { auditEntryView, tickView } from '../run-views.ts';
 
 const tags = ['schedules'];
@@ -28,7 +28,7 @@ export const scheduleRunRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, 
           'they started, and missed fire-time records, newest first by the time they cover.',
         params: IdParams,
         querystring: PageQuery,
-        response: { 200: page(AuditEntry), ...problems(400, 404, ...COMMON) },
+        response: { 200: page(AuditEntry), ...problems(400, 404) },
       },
     },
     async (request) => {
@@ -55,7 +55,7 @@ export const scheduleRunRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, 
           'Runs the scheduling algorithm for this schedule immediately, ignoring last_tick_at; ' +
           'also when the schedule is paused, and without moving its regular cadence.',
         params: IdParams,
-        response: { 200: TickEntry, ...problems(404, 409, ...COMMON) },
+        response: { 200: TickEntry, ...problems(404, 409) },
       },
     },
     async (request) => {

@@ -27,7 +27,7 @@ import { principalOf } from '../authentication.ts';
 import { assertCurrent, expectedRevisions, missingOrStale, withEtag } from '../etag.ts';
 import { pageOf, pageRequest } from '../pagination.ts';
 import { invalid, notFound } from '../problem.ts';
-import { COMMON, NoContent, problems } from '../responses.ts';
+import { NoContent, problems } from '../responses.ts';
 import { scheduleView } from '../schedule-view.ts';
 import { cadenceView } from '../views.ts';
 
@@ -100,7 +100,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         operationId: 'createSchedule',
         summary: 'Create a schedule',
         body: ScheduleCreate,
-        response: { 201: Schedule, ...problems(400, 409, ...COMMON) },
+        response: { 201: Schedule, ...problems(400, 409) },
       },
     },
     async (request, reply) => {
@@ -142,7 +142,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         operationId: 'listSchedules',
         summary: 'List schedules',
         querystring: ScheduleListQuery,
-        response: { 200: page(Schedule), ...problems(400, ...COMMON) },
+        response: { 200: page(Schedule), ...problems(400) },
       },
     },
     async (request) => {
@@ -162,7 +162,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         operationId: 'previewSchedule',
         summary: 'Preview an unsaved cadence: summary and next fire times',
         body: PreviewRequest,
-        response: { 200: Preview, ...problems(400, ...COMMON) },
+        response: { 200: Preview, ...problems(400) },
       },
     },
     (request) => {
@@ -190,7 +190,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         operationId: 'getSchedule',
         summary: 'Read a schedule',
         params: IdParams,
-        response: { 200: Schedule, ...problems(404, ...COMMON) },
+        response: { 200: Schedule, ...problems(404) },
       },
     },
     async (request, reply) => {
@@ -212,7 +212,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         headers: IfMatchHeaders,
         params: IdParams,
         body: ScheduleUpdate,
-        response: { 200: Schedule, ...problems(400, 404, 412, ...COMMON) },
+        response: { 200: Schedule, ...problems(400, 404, 412) },
       },
     },
     async (request, reply) => {
@@ -268,7 +268,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         summary: 'Delete schedule',
         headers: IfMatchHeaders,
         params: IdParams,
-        response: { 204: NoContent, ...problems(404, 412, ...COMMON) },
+        response: { 204: NoContent, ...problems(404, 412) },
       },
     },
     async (request, reply) => {

@@ -24,7 +24,7 @@ import { issue } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { adminOnly, principalOf, requireAdmin } from '../authentication.ts';
 import { ApiError, invalid, notFound } from '../problem.ts';
-import { COMMON, problems } from '../responses.ts';
+import { problems } from '../responses.ts';
 import { iso } from '../views.ts';
 
 const tags = ['tenant'];
@@ -49,7 +49,7 @@ export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
         operationId: 'getTenant',
         summary: 'Read the caller’s tenant',
         querystring: NoQuery,
-        response: { 200: Tenant, ...problems(400, 404, ...COMMON) },
+        response: { 200: Tenant, ...problems(400, 404) },
       },
     },
     async (request) => {
@@ -68,7 +68,7 @@ export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
         operationId: 'updateTenant',
         summary: 'Change the tenant’s name, daily agent budget or time zone (admins)',
         body: TenantUpdate,
-        response: { 200: Tenant, ...problems(400, 403, 404, 409, ...COMMON) },
+        response: { 200: Tenant, ...problems(400, 403, 404, 409) },
       },
     },
     async (request) => {
@@ -95,7 +95,7 @@ export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
         operationId: 'getBudget',
         summary: 'The tenant’s agent budget: today by schedule, what is left, the last 14 days',
         querystring: NoQuery,
-        response: { 200: Budget, ...problems(400, 404, ...COMMON) },
+        response: { 200: Budget, ...problems(400, 404) },
       },
     },
     async (request) => {
@@ -146,7 +146,7 @@ export const tenantRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done)
         operationId: 'getBudgetCoverage',
         summary: 'Coverage heat map: scheduled runs per item per local day, per schedule',
         querystring: CoverageQuery,
-        response: { 200: Coverage, ...problems(400, 404, ...COMMON) },
+        response: { 200: Coverage, ...problems(400, 404) },
       },
     },
     async (request) => {

@@ -14,7 +14,7 @@ import { principalOf } from '../authentication.ts';
 import { assertCurrent, expectedRevisions, missingOrStale, withEtag } from '../etag.ts';
 import { pageOf, pageRequest } from '../pagination.ts';
 import { invalid, notFound } from '../problem.ts';
-import { COMMON, NoContent, problems } from '../responses.ts';
+import { NoContent, problems } from '../responses.ts';
 import { testPlanView } from '../views.ts';
 
 const tags = ['test plans'];
@@ -46,7 +46,7 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         operationId: 'listTestPlans',
         summary: 'List test plans',
         querystring: ProjectPageQuery,
-        response: { 200: page(TestPlan), ...problems(400, ...COMMON) },
+        response: { 200: page(TestPlan), ...problems(400) },
       },
     },
     async (request) => {
@@ -67,7 +67,7 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         operationId: 'createTestPlan',
         summary: 'Create a test plan',
         body: TestPlanCreate,
-        response: { 201: TestPlan, ...problems(400, 409, ...COMMON) },
+        response: { 201: TestPlan, ...problems(400, 409) },
       },
     },
     async (request, reply) => {
@@ -100,7 +100,7 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         operationId: 'getTestPlan',
         summary: 'Read a test plan',
         params: IdParams,
-        response: { 200: TestPlan, ...problems(404, ...COMMON) },
+        response: { 200: TestPlan, ...problems(404) },
       },
     },
     async (request, reply) => {
@@ -121,7 +121,7 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         headers: IfMatchHeaders,
         params: IdParams,
         body: TestPlanUpdate,
-        response: { 200: TestPlan, ...problems(400, 404, 412, ...COMMON) },
+        response: { 200: TestPlan, ...problems(400, 404, 412) },
       },
     },
     async (request, reply) => {
@@ -148,7 +148,7 @@ export const testPlanRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         summary: 'Delete a test plan',
         headers: IfMatchHeaders,
         params: IdParams,
-        response: { 204: NoContent, ...problems(404, 412, ...COMMON) },
+        response: { 204: NoContent, ...problems(404, 412) },
       },
     },
     async (request, reply) => {
