@@ -16,7 +16,6 @@ import { ScheduleItem } from './schedule-items.ts';
 export const DEFAULT_COVERAGE_WINDOW_HOURS = 120;
 export const DEFAULT_TICK_DEADLINE_MINUTES = 60;
 
-
 const Send = z.enum(['always', 'on_failure']);
 const Recipient = z.string().meta({ format: 'email' });
 

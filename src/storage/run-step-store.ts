@@ -1,12 +1,7 @@
 // A run's steps, their logs and the run's findings, written as they happen (SPEC section 4).
 // Every write names the run's fencing token: a worker that lost its lease changes nothing.
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type {
-  LeaseHolder,
-  StepEnd,
-  StepLogLine,
-  StepUpdate,
-} from '../core/work-records.ts';
+import type { LeaseHolder, StepEnd, StepLogLine, StepUpdate } from '../core/work-records.ts';
 import type { Database } from './database.ts';
 import type { FindingTable, RunStepTable, Schema } from './schema.ts';
 import { endRun } from './run-store.ts';
