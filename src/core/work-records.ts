@@ -1,8 +1,7 @@
 // What a worker reads and writes as it works a run (SPEC section 4), as the stores hand it over:
 // claimed runs, the journeys of a run's target, the callee a step calls and what a step leaves
 // behind. Types only; instants are epoch milliseconds and JSON is already parsed.
-import type { Severity } from './finding-severity.ts';
-import type { RunTarget } from './run-records.ts';
+import type { FindingRecord, RunStepRecord, RunTarget, StepLogRecord } from './run-records.ts';
 
 type Json = Record<string, unknown>;
 
@@ -70,20 +69,10 @@ export interface StepSlot {
   readonly callee: StepCallee;
 }
 
-export interface StepLogLine {
-  readonly at: number;
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly message: string;
-}
-
-export interface NewFinding {
-  readonly id: string;
+/** A finding as a step's end writes it: always of a step, and of its run. */
+export interface NewFinding extends FindingRecord {
   readonly run_id: string;
   readonly step_id: string;
-  readonly severity: Severity;
-  readonly title: string;
-  readonly detail: string | null;
-  readonly created_at: number;
 }
 
 /** How a run ends: the status it takes and what is recorded with it. */
@@ -102,7 +91,7 @@ export interface RunFinish {
 
 /** A step's progress. */
 export interface StepUpdate {
-  readonly status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'skipped';
+  readonly status: RunStepRecord['status'];
   readonly now: number;
   readonly input?: unknown;
   readonly output?: unknown;
@@ -112,7 +101,7 @@ export interface StepUpdate {
 /** A step's end, written at once: its status, log lines, findings and, last, the run's end. */
 export interface StepEnd {
   readonly update: StepUpdate;
-  readonly logs: readonly StepLogLine[];
+  readonly logs: readonly StepLogRecord[];
   readonly findings: readonly NewFinding[];
   /** The run's end too, when this step was its last or failed it. */
   readonly run?: RunFinish;

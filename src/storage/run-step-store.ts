@@ -1,7 +1,8 @@
 // A run's steps, their logs and the run's findings, written as they happen (SPEC section 4).
 // Every write names the run's fencing token: a worker that lost its lease changes nothing.
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { LeaseHolder, StepEnd, StepLogLine, StepUpdate } from '../core/work-records.ts';
+import type { StepLogRecord } from '../core/run-records.ts';
+import type { LeaseHolder, StepEnd, StepUpdate } from '../core/work-records.ts';
 import type { Database } from './database.ts';
 import type { FindingTable, RunStepTable, Schema } from './schema.ts';
 import { endRun } from './run-store.ts';
@@ -134,7 +135,7 @@ export async function appendLogs(
   database: Database,
   holder: LeaseHolder,
   stepId: string,
-  lines: readonly StepLogLine[],
+  lines: readonly StepLogRecord[],
 ): Promise<void> {
   if (lines.length === 0) return;
   await database.write(async (trx) => {
@@ -142,7 +143,7 @@ export async function appendLogs(
   });
 }
 
-async function insertLogs(trx: Kysely<Schema>, stepId: string, lines: readonly StepLogLine[]) {
+async function insertLogs(trx: Kysely<Schema>, stepId: string, lines: readonly StepLogRecord[]) {
   if (lines.length === 0) return;
   await trx
     .insertInto('step_logs')

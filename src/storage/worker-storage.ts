@@ -26,7 +26,7 @@ import {
 import { calleeForStep, journeysOfTarget } from './run-targets.ts';
 
 /** A claimed run as the worker works it. */
-export const claimedRun = (row: StoredRun): ClaimedRun => ({
+const claimedRun = (row: StoredRun): ClaimedRun => ({
   id: row.id,
   target: { kind: row.target_kind, id: row.target_id },
   parameters: JSON.parse(row.parameters) as Record<string, unknown>,

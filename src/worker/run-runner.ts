@@ -2,14 +2,12 @@
 // walks them one at a time through the step runner, and records each step's status, input,
 // output, log lines and findings as it ends, all fenced by the run's lease token, while the lease
 // is renewed. The run ends with its last step, or with the first step that failed.
-import { planRun, type PlannedStep } from '../core/run-plan.ts';
+import { planRun } from '../core/run-plan.ts';
 import type { ClaimedRun, LeaseHolder, StepEnd, StepSlot } from '../core/work-records.ts';
 import { addUsage, type StepResult, type Usage } from './executor.ts';
 import { keepLease } from './lease-keeper.ts';
 import { runStep, type StepOutcome, type StepRunnerDeps } from './step-runner.ts';
 import type { WorkerStore } from './worker-store.ts';
-
-export { retryDelayMs } from './step-runner.ts';
 
 export interface RunnerDeps extends StepRunnerDeps {
   readonly store: WorkerStore;
@@ -135,7 +133,7 @@ async function workRun(
   }
   // Stored steps are matched by position: the plan of an earlier attempt may differ.
   const inputOf = (step: { readonly position: number }) =>
-    plan.steps.find((p: PlannedStep) => p.position === step.position)?.input ?? {};
+    plan.steps.find((p) => p.position === step.position)?.input ?? {};
   // The steps, and the first of them running, in one write.
   const steps = await store.openSteps(holder, plan.steps, { now: deps.now(), input: inputOf });
   if (steps.length === 0) return 'lease_lost';
