@@ -21,6 +21,12 @@ describe('loadConfig', () => {
         logLevel: 'info',
         retentionDays: 90,
         shutdownGraceSeconds: 25,
+        adminEmail: 'admin@localhost',
+        adminPassword: undefined,
+        sessionIdleMinutes: 720,
+        sessionMaxHours: 168,
+        grantTtlDays: 90,
+        trustProxy: false,
       },
     });
   });

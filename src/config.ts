@@ -23,6 +23,16 @@ export interface Config {
   readonly retentionDays: number;
   /** How long a stopping process lets in-flight runs finish before handing them back. */
   readonly shutdownGraceSeconds: number;
+  /** The first admin, created on a first start with no user. */
+  readonly adminEmail: string;
+  readonly adminPassword: string | undefined;
+  /** A session ends after this long unused, and in any case this long after sign-in. */
+  readonly sessionIdleMinutes: number;
+  readonly sessionMaxHours: number;
+  /** How long a user's grant lasts (re-authorising makes a new one). */
+  readonly grantTtlDays: number;
+  /** Whether to take the client address from `X-Forwarded-For` (behind a reverse proxy). */
+  readonly trustProxy: boolean;
 }
 
 export interface ConfigError {
@@ -215,6 +225,65 @@ export const SETTINGS = [
     defaultText: '25',
     fallback: 25,
     parse: integer(0, 3600),
+  },
+  {
+    variable: 'ROTA_ADMIN_EMAIL',
+    key: 'adminEmail',
+    description: 'Email of the admin created on the first start with no user.',
+    defaultText: 'admin@localhost',
+    fallback: 'admin@localhost',
+    parse: (value) =>
+      /^[^\s@]+@[^\s@]+$/.test(value.trim())
+        ? value.trim().toLowerCase()
+        : { error: 'must be an email address' },
+  },
+  {
+    variable: 'ROTA_ADMIN_PASSWORD',
+    key: 'adminPassword',
+    description:
+      'Password of that first admin. When unset on SQLite, one is generated, printed once in the start-up output and written to `<ROTA_DATA_DIR>/initial-admin-password` (mode 0600) until the admin first signs in; on PostgreSQL, start-up says to run `rota users create`.',
+    defaultText: undefined,
+    fallback: undefined,
+    parse: (value) => (value.length >= 8 ? value : { error: 'must be at least 8 characters' }),
+  },
+  {
+    variable: 'ROTA_SESSION_IDLE_MINUTES',
+    key: 'sessionIdleMinutes',
+    description: 'A signed-in session ends after this many minutes without a request.',
+    defaultText: '720',
+    fallback: 720,
+    parse: integer(1, 525600),
+  },
+  {
+    variable: 'ROTA_SESSION_MAX_HOURS',
+    key: 'sessionMaxHours',
+    description: 'A session ends this many hours after sign-in, however much it is used.',
+    defaultText: '168',
+    fallback: 168,
+    parse: integer(1, 8760),
+  },
+  {
+    variable: 'ROTA_GRANT_TTL_DAYS',
+    key: 'grantTtlDays',
+    description:
+      'Days a user’s authorisation (the grant behind their scheduled runs) lasts; re-authorising makes a new one.',
+    defaultText: '90',
+    fallback: 90,
+    parse: integer(1, 3650),
+  },
+  {
+    variable: 'ROTA_TRUST_PROXY',
+    key: 'trustProxy',
+    description:
+      '`true` behind a reverse proxy: the client address (for sign-in throttling and the audit log) is taken from `X-Forwarded-For`. Leave unset otherwise, or anyone could choose their address.',
+    defaultText: 'false',
+    fallback: false,
+    parse: (value) =>
+      value === 'true' || value === '1'
+        ? true
+        : value === 'false' || value === '0'
+          ? false
+          : { error: 'must be true or false' },
   },
 ] as const satisfies readonly Setting<keyof Config>[];
 

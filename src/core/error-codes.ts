@@ -89,6 +89,30 @@ export const ERROR_CODES = {
   dependency_unavailable: request(503, 'The database is unreachable; retry after `Retry-After`.'),
   digest_disabled: request(400, 'The schedule’s digests are not enabled.'),
   no_tick_yet: request(409, 'The schedule has not ticked yet: there is nothing to digest.'),
+  // People (SPEC section 7): sign-in, sessions, users, grants.
+  invalid_credentials: request(401, 'The email or the password is wrong.'),
+  too_many_sign_ins: request(
+    429,
+    'Too many failed sign-ins from this address (or for this email from it); see `Retry-After`.',
+  ),
+  csrf_failed: request(
+    403,
+    'A session’s unsafe request lacks the `X-CSRF-Token` header equal to its token.',
+  ),
+  scheduling_not_enabled: request(
+    403,
+    'Scheduling is not enabled for your organisation; ask an admin to register it.',
+  ),
+  not_owner: request(
+    403,
+    'Only the schedule’s owner may change its items and parameters (admins may pause or delete it).',
+  ),
+  grant_required: request(
+    403,
+    'Running this acts for you: authorise Rota first (`GET /api/v1/authorization`).',
+  ),
+  email_taken: request(409, 'Another user of this tenant has this email.'),
+  last_admin: request(409, 'A tenant keeps at least one admin.'),
   // Run failures (SPEC section 4).
   schema_mismatch: run('The target no longer validates against its agents and tools.'),
   invalid_parameters: run('Runtime parameters do not match the target’s inputs.'),
@@ -110,6 +134,11 @@ export const ERROR_CODES = {
   invalid_client: auth('Client authentication failed: unknown client, wrong secret, or none sent.'),
   unsupported_grant_type: auth('The token endpoint does not support this `grant_type`.'),
   invalid_scope: auth('A requested scope is unknown or beyond the client’s role.'),
+  invalid_grant: auth(
+    'An authorisation code or refresh token is invalid, expired, used, or bound to another client, redirect URI or verifier.',
+  ),
+  unauthorized_client: auth('The client may not use this `grant_type`.'),
+  access_denied: auth('The user denied the authorisation request.'),
   temporarily_unavailable: auth(
     'The token endpoint cannot reach the database; retry after `Retry-After`.',
   ),

@@ -1,12 +1,14 @@
 // OAuth clients (migration 0005). Every read that serves a request is scoped by tenant; the one
 // lookup by public client id is the token endpoint's, which learns the tenant from the row.
 import type { Database } from './database.ts';
-import type { OAuthClientTable } from './schema.ts';
+import type { Insertable, Selectable } from 'kysely';
+import type { OAuthClientTable } from './schema-identity.ts';
 
-export type ClientRow = Readonly<OAuthClientTable>;
+export type ClientRow = Readonly<Selectable<OAuthClientTable>>;
+export type NewClientRow = Readonly<Insertable<OAuthClientTable>>;
 
-/** What lists and reads show: never the digest. */
-export type ClientSummary = Omit<ClientRow, 'secret_digest'>;
+/** What lists and reads show: never the digest or the sealed secret. */
+export type ClientSummary = Pick<ClientRow, (typeof SUMMARY)[number]>;
 
 const SUMMARY = [
   'id',
@@ -18,7 +20,7 @@ const SUMMARY = [
   'updated_at',
 ] as const;
 
-export async function insertClient(database: Database, row: ClientRow): Promise<void> {
+export async function insertClient(database: Database, row: NewClientRow): Promise<void> {
   await database.db.insertInto('oauth_clients').values(row).execute();
 }
 

@@ -14,6 +14,7 @@ import { runHistory } from './migrations/0008-run-history.ts';
 import { userScheduling } from './migrations/0009-user-scheduling.ts';
 import { steadyStateReads } from './migrations/0010-steady-state-reads.ts';
 import { revisions } from './migrations/0011-revisions.ts';
+import { people } from './migrations/0012-people.ts';
 
 export type MigrationSet = Readonly<Record<string, (dialect: Dialect) => Migration>>;
 
@@ -29,6 +30,7 @@ export const MIGRATIONS: MigrationSet = {
   '0009-user-scheduling': userScheduling,
   '0010-steady-state-reads': steadyStateReads,
   '0011-revisions': revisions,
+  '0012-people': people,
 };
 
 export interface MigrationOutcome {

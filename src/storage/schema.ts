@@ -5,6 +5,16 @@ import type { Generated } from 'kysely';
 import type { Severity } from '../core/finding-severity.ts';
 import type { DigestStatus } from '../core/digest-delivery.ts';
 import type { DigestKind, MailTransportKind } from '../core/digest-records.ts';
+import type {
+  AuditLogTable,
+  AuthorizationAttemptTable,
+  AuthorizationCodeTable,
+  GrantTable,
+  OAuthClientTable,
+  SessionTable,
+  SigningKeyTable,
+  UserTable,
+} from './schema-identity.ts';
 
 type Json = string;
 type Millis = number;
@@ -248,35 +258,6 @@ export interface OutboundOriginTable {
   created_at: Millis;
 }
 
-// Machine identity (migration 0005): OAuth clients and the keys Rota signs tokens with.
-
-export interface OAuthClientTable {
-  id: string;
-  tenant_id: string;
-  /** Public and random; the `sub` of the client's tokens. */
-  client_id: string;
-  name: string;
-  role: 'admin' | 'member';
-  /** SHA-256 of the secret, hex; the secret itself is shown once and never stored. */
-  secret_digest: string;
-  created_at: Millis;
-  updated_at: Millis;
-}
-
-/** Token signing keys, shared by every replica; `generation` makes "the first key" unique. */
-export interface SigningKeyTable {
-  kid: string;
-  generation: number;
-  alg: string;
-  /** The public JWK, as served at /.well-known/jwks.json. */
-  public_jwk: Json;
-  /** The private JWK, sealed with AES-256-GCM under ROTA_SECRET_KEY (auth/secret-box.ts). */
-  private_jwk_sealed: string;
-  created_at: Millis;
-  /** After this instant the key no longer signs; it verifies until its tokens have expired. */
-  retired_at: Millis | null;
-}
-
 // The REST API (migration 0006).
 
 /** The first answer to a request with an `Idempotency-Key`, replayed to its retries. */
@@ -360,4 +341,10 @@ export interface Schema {
   oauth_clients: OAuthClientTable;
   signing_keys: SigningKeyTable;
   digests: DigestTable;
+  users: UserTable;
+  sessions: SessionTable;
+  authorization_attempts: AuthorizationAttemptTable;
+  authorization_codes: AuthorizationCodeTable;
+  grants: GrantTable;
+  audit_log: AuditLogTable;
 }

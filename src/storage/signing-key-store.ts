@@ -1,6 +1,6 @@
 // Token signing keys (migration 0005), shared by every replica through the database.
 import type { Database } from './database.ts';
-import type { SigningKeyTable } from './schema.ts';
+import type { SigningKeyTable } from './schema-identity.ts';
 
 export type SigningKeyRow = Readonly<SigningKeyTable>;
 

@@ -50,7 +50,14 @@ describeEachDatabase('machine identity', (fresh) => {
     const acme = await clientOf(database, 'acme', 'admin');
     const globex = await clientOf(database, 'globex');
     const row = await findClientByClientId(database, acme.client.client_id);
-    expect(row).toEqual({ ...acme.client, secret_digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(row).toEqual({
+      ...acme.client,
+      secret_digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+      kind: 'machine',
+      grant_types: '["client_credentials"]',
+      redirect_uri: null,
+      secret_sealed: null,
+    });
     expect(JSON.stringify(row)).not.toContain(acme.clientSecret);
     expect(await listClients(database, acme.client.tenant_id)).toEqual([acme.client]);
     // Same-millisecond ids sort randomly between themselves: compare as sets.
