@@ -73,3 +73,16 @@ export async function enableUserScheduling(
     .executeTakeFirst();
   return updated.numUpdatedRows > 0n;
 }
+
+/** When scheduling on behalf of users was registered for the tenant; null: not yet (or no tenant). */
+export async function userSchedulingEnabledAt(
+  database: Database,
+  tenantId: string,
+): Promise<number | null> {
+  const row = await database.db
+    .selectFrom('tenants')
+    .select('user_scheduling_enabled_at')
+    .where('id', '=', tenantId)
+    .executeTakeFirst();
+  return row?.user_scheduling_enabled_at ?? null;
+}
