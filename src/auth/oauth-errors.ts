@@ -6,6 +6,8 @@ export const OAuthErrorCode = {
   invalid_client: 'invalid_client',
   unsupported_grant_type: 'unsupported_grant_type',
   invalid_scope: 'invalid_scope',
+  invalid_grant: 'invalid_grant',
+  unauthorized_client: 'unauthorized_client',
   invalid_token: 'invalid_token',
 } as const;
 export type OAuthErrorCode = (typeof OAuthErrorCode)[keyof typeof OAuthErrorCode];

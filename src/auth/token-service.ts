@@ -24,7 +24,13 @@ const REQUIRED_CLAIMS = ['exp', 'iat', 'sub', 'jti', 'client_id', 'tenant', 'sco
 
 export type TokenOutcome =
   | { readonly ok: true; readonly response: TokenResponse }
-  | OAuthFailure<'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope'>;
+  | OAuthFailure<
+      | 'invalid_request'
+      | 'invalid_client'
+      | 'unsupported_grant_type'
+      | 'invalid_scope'
+      | 'unauthorized_client'
+    >;
 
 /** Why a token was refused: for logs and tests; callers answer every one with 401. */
 export type TokenRejection =
@@ -90,7 +96,7 @@ export class TokenService {
     if (request.grantType !== 'client_credentials')
       return oauthFailure(
         'unsupported_grant_type',
-        `grant_type ${printable(request.grantType)} is not supported; use client_credentials`,
+        `grant_type ${printable(request.grantType)} is not supported; use client_credentials, authorization_code or refresh_token`,
       );
     if (request.clientId === undefined || request.clientSecret === undefined)
       return oauthFailure('invalid_client', 'client authentication is required');
@@ -105,6 +111,9 @@ export class TokenService {
     const client = await findClientByClientId(this.#options.database, clientId);
     if (!secretMatches(clientSecret, client?.secret_digest) || client === undefined)
       return oauthFailure('invalid_client', 'client authentication failed');
+    // The scheduling app acts only for users who authorised it, never as itself.
+    if (client.kind !== 'machine')
+      return oauthFailure('unauthorized_client', 'this client may not use client_credentials');
     const granted = grantScopes(scope, client.role);
     if (!granted.ok)
       return oauthFailure(
@@ -194,7 +203,12 @@ export class TokenService {
     )
       return rejected('claims', 'the claims are not those of a Rota access token');
     const client = await findClientByClientId(this.#options.database, sub);
-    if (client === undefined || client.tenant_id !== tenant || client.role !== role)
+    if (
+      client === undefined ||
+      client.kind !== 'machine' ||
+      client.tenant_id !== tenant ||
+      client.role !== role
+    )
       return rejected('revoked', 'the client of this token was deleted or changed');
     return {
       ok: true,

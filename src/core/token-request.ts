@@ -1,4 +1,4 @@
-// A request to the token endpoint and its answer (RFC 6749 sections 4.4 and 5.1), as the HTTP
+// A request to the token endpoint and its answer (RFC 6749 sections 4.1, 4.4, 5.1 and 6), as the HTTP
 // face reads it from a form or JSON body and the token service answers it. Types only.
 
 /** The fields of a token request, each as sent (absent: undefined). */
@@ -7,6 +7,12 @@ export interface TokenRequest {
   readonly clientId: string | undefined;
   readonly clientSecret: string | undefined;
   readonly scope: string | undefined;
+  /** `authorization_code` (RFC 6749 section 4.1.3, RFC 7636 section 4.5). */
+  readonly code?: string | undefined;
+  readonly redirectUri?: string | undefined;
+  readonly codeVerifier?: string | undefined;
+  /** `refresh_token` (RFC 6749 section 6). */
+  readonly refreshToken?: string | undefined;
 }
 
 /** An issued access token (RFC 6749 section 5.1). */
@@ -15,4 +21,6 @@ export interface TokenResponse {
   readonly token_type: 'Bearer';
   readonly expires_in: number;
   readonly scope: string;
+  /** Issued with the authorisation-code grant and rotated by every refresh. */
+  readonly refresh_token?: string;
 }

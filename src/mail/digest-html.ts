@@ -10,7 +10,7 @@ import {
   runsVerdict,
   summaryLines,
 } from './digest-summary.ts';
-import { escapeHtml as e } from './html-escape.ts';
+import { escapeHtml as e } from '../core/html-escape.ts';
 
 const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 const MUTED = '#57606a';

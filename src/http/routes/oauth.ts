@@ -1,5 +1,6 @@
-// The authorisation server's HTTP face: `POST /oauth/token` (RFC 6749 section 4.4, client
-// credentials, by HTTP Basic or in the body, form-encoded or JSON) and the public keys at
+// The authorisation server's HTTP face: `POST /oauth/token` (RFC 6749: client credentials,
+// authorisation code with PKCE, refresh token; clients authenticate by HTTP Basic or in the body,
+// form-encoded or JSON) and the public keys at
 // `/.well-known/jwks.json`. Errors are RFC 6749 section 5.2 JSON, never problem+json: OAuth
 // clients parse these. The token service is handed in; this file knows only its shape. Token
 // requests are rate limited per client id and per source address (ADR 17): a 429 with Retry-After
@@ -121,7 +122,16 @@ async function token(
     if (value === REPEATED) return REPEATED;
     return typeof value === 'string' ? value : value === undefined ? undefined : REPEATED;
   };
-  const names = ['grant_type', 'client_id', 'client_secret', 'scope'] as const;
+  const names = [
+    'grant_type',
+    'client_id',
+    'client_secret',
+    'scope',
+    'code',
+    'redirect_uri',
+    'code_verifier',
+    'refresh_token',
+  ] as const;
   const values = Object.fromEntries(names.map((name) => [name, field(name)]));
   const bad = names.find((name) => values[name] === REPEATED);
   if (bad !== undefined)
@@ -139,6 +149,10 @@ async function token(
     clientId,
     clientSecret: basic?.clientSecret ?? (values.client_secret as string | undefined),
     scope: values.scope as string | undefined,
+    code: values.code as string | undefined,
+    redirectUri: values.redirect_uri as string | undefined,
+    codeVerifier: values.code_verifier as string | undefined,
+    refreshToken: values.refresh_token as string | undefined,
   });
   if (!outcome.ok) {
     const unauthorised = outcome.error === 'invalid_client';
