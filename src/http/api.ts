@@ -10,6 +10,7 @@ import { registerJsonBody } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
 import { ApiRateLimiter, DEFAULT_RATE_LIMITS, registerRateLimits } from './rate-limit.ts';
 import { validatorCompiler } from './request-validation.ts';
+import { authorizationRoutes } from './routes/authorization.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { mailRoutes } from './routes/mail.ts';
@@ -55,6 +56,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
           await v1.register(scheduleForecastRoutes, deps);
           await v1.register(tenantRoutes, deps);
           await v1.register(mailRoutes, deps);
+          await v1.register(authorizationRoutes, deps);
         },
         { prefix: '/v1' },
       );

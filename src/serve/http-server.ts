@@ -31,6 +31,9 @@ export interface HttpServerInput {
 
 export function createHttpServer(input: HttpServerInput) {
   const { config, database, logger, metrics, identity: tokens, now, newId } = input;
+  const services = apiServices(database, { now, newId }, tokens.box, (tick) =>
+    recordManualTick(metrics, logger, tick),
+  );
   return buildApp({
     logger,
     metrics,
@@ -39,15 +42,18 @@ export function createHttpServer(input: HttpServerInput) {
     ...(input.servesApi
       ? {
           oauth: {
-            token: (request) => tokens.service.token(request),
+            token: tokens.token,
             jwks: () => tokens.service.jwks(),
             isUnavailable: isDatabaseUnavailable,
           },
           api: {
             mail: input.mail,
-            ...apiServices(database, { now, newId }, tokens.box, (tick) =>
-              recordManualTick(metrics, logger, tick),
-            ),
+            ...services,
+            stores: {
+              ...services.stores,
+              tenants: { enableUserScheduling: tokens.registerScheduling },
+            },
+            authorization: tokens.authorization,
             credentials: [
               bearerCredential(async (header) => {
                 const verified = await tokens.service.authenticate(header);
