@@ -11,6 +11,8 @@ import type { Database } from '../storage/database.ts';
 import { isDatabaseUnavailable } from '../storage/database-unavailable.ts';
 import { recordManualTick } from './activity-log.ts';
 import { apiServices } from './api-services.ts';
+import { audited } from '../storage/audited-store.ts';
+import { actorScope, currentActor } from './request-actor.ts';
 import type { Identity } from './identity.ts';
 import { readiness } from './readiness.ts';
 
@@ -51,9 +53,23 @@ export function createHttpServer(input: HttpServerInput) {
             ...services,
             stores: {
               ...services.stores,
-              tenants: { enableUserScheduling: tokens.registerScheduling },
+              tenants: audited(
+                database,
+                (on) => ({
+                  enableUserScheduling: (tenantId: string, at: number) =>
+                    tokens.registerScheduling(on, tenantId, at),
+                }),
+                {
+                  enableUserScheduling: {
+                    action: () => 'registration.register',
+                    target: (args) => ({ kind: 'tenant', id: args[0] as string }),
+                  },
+                },
+                { now, actor: currentActor },
+              ),
             },
             authorization: tokens.authorization,
+            actorScope,
             credentials: [
               bearerCredential(async (header) => {
                 const verified = await tokens.service.authenticate(header);

@@ -25,8 +25,8 @@ export interface Identity {
   readonly token: (request: TokenRequest) => Promise<TokenAnswer>;
   readonly flow: AuthorizeFlow;
   readonly authorization: UserAuthorization;
-  /** Registration (seed 1 step 2): scheduling enabled for the tenant, its app created. */
-  readonly registerScheduling: (tenantId: string, now: number) => Promise<void>;
+  /** Registration (seed 1 step 2) through `database` (a transaction's): enabled, app created. */
+  readonly registerScheduling: (database: Database, tenantId: string, now: number) => Promise<void>;
 }
 
 const MS_PER_DAY = 86_400_000;
@@ -84,6 +84,7 @@ export async function startIdentity(
     token,
     flow,
     authorization,
-    registerScheduling: (tenantId, at) => registerScheduling(apps, tenantId, at),
+    registerScheduling: (on, tenantId, at) =>
+      registerScheduling({ ...apps, database: on }, tenantId, at),
   };
 }

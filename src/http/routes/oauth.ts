@@ -141,6 +141,7 @@ async function token(
     redirectUri: values.redirect_uri as string | undefined,
     codeVerifier: values.code_verifier as string | undefined,
     refreshToken: values.refresh_token as string | undefined,
+    ip: request.ip,
   });
   if (!outcome.ok) {
     const unauthorised = outcome.error === 'invalid_client';
