@@ -20,10 +20,10 @@ describeEachDatabase('the audit log', (fresh) => {
   const actions = async (query = '') => {
     const response = await api.admin.request('GET', `/api/v1/audit${query}`);
     expect(response.statusCode).toBe(200);
-    return response.json() as {
+    return response.json<{
       data: { action: string; actor: { kind: string; id: string }; target: { id: string } }[];
       next_cursor: string | null;
-    };
+    }>();
   };
 
   it('records creates, updates, pauses and deletes with who did them, newest first', async () => {
