@@ -2,6 +2,7 @@
 // source, and an optional hook that tells the scheduler its schedules changed. main.ts supplies
 // all of them.
 import type { ApiStores, EnginePort, MailPort } from './ports.ts';
+import type { SessionPort } from './people-ports.ts';
 import type { CredentialKind } from './principal.ts';
 import type { RateLimits } from './rate-limit.ts';
 
@@ -13,6 +14,8 @@ export interface ApiDeps {
   readonly mail: MailPort;
   /** The kinds of credential a request may carry, tried in order (a bearer token, a session). */
   readonly credentials: readonly CredentialKind[];
+  /** Signing in and out (main.ts wires auth/sessions.ts's SessionService). */
+  readonly sessions: SessionPort;
   readonly now: () => number;
   /** New UUIDs (time-ordered, so lists page in creation order). */
   readonly newId: () => string;
