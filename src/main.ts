@@ -37,6 +37,8 @@ export {
   machineClients,
 } from './admin/machine-clients.ts';
 export type { CreatedClient } from './admin/machine-clients.ts';
+export { createUserAccount, deleteUserAccount, userAccounts } from './admin/user-accounts.ts';
+export type { CreatedUser } from './admin/user-accounts.ts';
 export { migrate, type MigrateResult } from './admin/migrate.ts';
 export { apiServices } from './serve/api-services.ts';
 
