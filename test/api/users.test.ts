@@ -47,6 +47,9 @@ describeEachDatabase('users', (fresh) => {
       password: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/),
     });
     const browser = await signedIn('grace@example.test', grace.password);
+    const read = await browser.request('GET', `/api/v1/users/${grace.id}`);
+    const { password: _shownOnce, ...stored } = grace;
+    expect(read.body).toEqual({ ...stored, last_sign_in_at: '2027-03-10T12:00:00Z' });
 
     const given = await browser.write('POST', '/api/v1/users', {
       email: 'linus@example.test',

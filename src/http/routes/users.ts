@@ -97,6 +97,26 @@ export const userRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) =
     },
   );
 
+  app.get(
+    '/users/:id',
+    {
+      onRequest: adminOnly,
+      schema: {
+        tags,
+        operationId: 'getUser',
+        summary: 'Read a user (admins)',
+        params: IdParams,
+        response: { 200: User, ...problems(403, 404) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = requireAdmin(request);
+      const user = await users.get(tenantId, request.params.id);
+      if (user === undefined) throw notFound('user');
+      return userView(user);
+    },
+  );
+
   app.patch(
     '/users/:id',
     {
