@@ -90,6 +90,13 @@ describe('the first admin on SQLite', () => {
     expect(right.status).toBe(201);
     expect(await right.json()).toMatchObject({ user: { email: 'admin@localhost', role: 'admin' } });
     expect(existsSync(file)).toBe(false);
+    // Neither the password nor the session id reached the log, requests included.
+    const cookie = (right.headers.get('set-cookie') ?? '').split(';')[0]?.split('=')[1] ?? '';
+    expect(cookie).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const logged = lines.join('\n');
+    expect(logged).toContain('/api/v1/session');
+    expect(logged).not.toContain(password);
+    expect(logged).not.toContain(cookie);
 
     // A restart finds the admin: nothing is generated again.
     await servers.pop()!.stop();
