@@ -22,6 +22,7 @@ import {
   prepareDatabase,
 } from './serve/configured-database.ts';
 import { createHttpServer, listen } from './serve/http-server.ts';
+import { ensureFirstAdmin, forgetInitialPassword } from './serve/first-admin.ts';
 import { startIdentity } from './serve/identity.ts';
 import { serveClock } from './serve/serve-clock.ts';
 import { logReady } from './serve/start-up-message.ts';
@@ -36,6 +37,8 @@ export {
   machineClients,
 } from './admin/machine-clients.ts';
 export type { CreatedClient } from './admin/machine-clients.ts';
+export { createUserAccount, deleteUserAccount, userAccounts } from './admin/user-accounts.ts';
+export type { CreatedUser } from './admin/user-accounts.ts';
 export { migrate, type MigrateResult } from './admin/migrate.ts';
 export { apiServices } from './serve/api-services.ts';
 
@@ -47,6 +50,8 @@ export interface ServeOptions {
   /** Where JSON log lines go; default stdout. */
   readonly logDestination?: DestinationStream;
   readonly clock?: Clock;
+  /** Where a generated first-admin password is shown, bypassing the logger; default stdout. */
+  readonly announce?: (text: string) => void;
 }
 
 export interface RunningServer {
@@ -78,6 +83,13 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
     if (prepared.tenant.created)
       logger.info({ tenant_id: prepared.tenant.id }, 'created the default tenant');
     const tokens = await startIdentity(config, database, { now, newId }, logger);
+    await ensureFirstAdmin(config, database, {
+      tenantId: prepared.tenant.id,
+      now,
+      newId,
+      logger,
+      announce: options.announce ?? ((text) => void process.stdout.write(text)),
+    });
     const metrics = createMetrics();
     const context = { config, database, logger, metrics, clock, localClock, newId, closers };
     const roles = { ...context, holder: holderName(newId()) };
@@ -106,6 +118,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
       now,
       isStopping: () => stopping,
       onSchedulesChanged: () => scheduler?.wake(),
+      onFirstSignIn: forgetInitialPassword(config),
     });
     // Listen before the scheduler and worker start: a run the first tick starts may call this
     // very server (the demo shop), and the API plugin takes a moment to load.

@@ -6,6 +6,7 @@ export const CLI_NOW = Date.UTC(2026, 10, 23, 10, 17, 42);
 export async function runCli(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
+  stdin?: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -15,6 +16,7 @@ export async function runCli(
     now: () => CLI_NOW,
     env,
     stopRequested: () => Promise.resolve('SIGTERM'),
+    ...(stdin === undefined ? {} : { readStdin: () => Promise.resolve(stdin) }),
   });
   return { code, stdout, stderr };
 }

@@ -10,6 +10,7 @@ import { registerDemo } from './demo.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerPreview } from './preview.ts';
 import { registerServe } from './serve.ts';
+import { registerUsers } from './users.ts';
 import { issue } from '../core/validation-issue.ts';
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -31,6 +32,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   registerServe(program, io, setExit);
   registerDemo(program, io, setExit);
   registerClients(program, io, setExit);
+  registerUsers(program, io, setExit);
   registerLogin(program, io, setExit);
   registerSchedules(program, io, setExit);
   registerRuns(program, io, setExit);

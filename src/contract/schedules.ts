@@ -135,7 +135,11 @@ export const Schedule = z
     anchor_time: z.string().nullable(),
     ...policies,
     digest_config: DigestConfig.nullable(),
-    owner: z.object({ kind: z.enum(['client', 'user']), id: z.string() }),
+    owner: z.object({
+      kind: z.enum(['client', 'user']),
+      id: z.string().describe('A user’s id, or a machine client’s public `client_id`.'),
+      name: z.string().nullable().describe('The user’s or the client’s name; null once gone.'),
+    }),
     summary: z.string().describe('The cadence in words, e.g. "Daily at 9:00 AM PST".'),
     next_runs: z.array(NextRun),
     run_count: z.int().describe('Ticks that started at least one run.'),

@@ -145,6 +145,18 @@ export interface PageRequest {
 }
 
 /** An OAuth machine client as the API shows it: never its secret or digest. */
+/** A tenant's user as the API shows it: never the password hash. */
+export interface UserRecord {
+  readonly id: string;
+  readonly tenant_id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: 'admin' | 'member';
+  readonly last_sign_in_at: number | null;
+  readonly created_at: number;
+  readonly updated_at: number;
+}
+
 export interface ClientRecord {
   readonly id: string;
   readonly client_id: string;

@@ -4,6 +4,7 @@
 import type { ActorScope } from './authentication.ts';
 import type { AuthorizationPort } from './authorize-port.ts';
 import type { ApiStores, EnginePort, MailPort } from './ports.ts';
+import type { SessionPort } from './people-ports.ts';
 import type { CredentialKind } from './principal.ts';
 import type { RateLimits } from './rate-limit.ts';
 
@@ -15,6 +16,8 @@ export interface ApiDeps {
   readonly mail: MailPort;
   /** The kinds of credential a request may carry, tried in order (a bearer token, a session). */
   readonly credentials: readonly CredentialKind[];
+  /** Signing in and out (main.ts wires auth/sessions.ts's SessionService). */
+  readonly sessions: SessionPort;
   readonly now: () => number;
   /** New UUIDs (time-ordered, so lists page in creation order). */
   readonly newId: () => string;

@@ -24,8 +24,10 @@ import { scheduleForecastRoutes } from './routes/schedule-forecast.ts';
 import { scheduleItemRoutes } from './routes/schedule-items.ts';
 import { scheduleRunRoutes } from './routes/schedule-runs.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { tenantRoutes } from './routes/tenant.ts';
 import { testPlanRoutes } from './routes/test-plans.ts';
+import { userRoutes } from './routes/users.ts';
 
 export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   // One limiter for both prefixes: a client's allowance is the same whichever path it calls.
@@ -51,6 +53,8 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
           await v1.register(scheduleRoutes, deps);
           await v1.register(scheduleItemRoutes, deps);
           await v1.register(clientRoutes, deps);
+          await v1.register(sessionRoutes, deps);
+          await v1.register(userRoutes, deps);
           await v1.register(scheduleRunRoutes, deps);
           await v1.register(runRoutes, deps);
           await v1.register(runEventRoutes, deps);

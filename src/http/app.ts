@@ -23,6 +23,8 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly readiness: () => Promise<Readiness>;
   readonly now: () => number;
+  /** Take the client address from `X-Forwarded-For` (ROTA_TRUST_PROXY): behind a reverse proxy. */
+  readonly trustProxy?: boolean;
   /** The REST API's stores, authenticator and hooks; without them only the endpoints above run. */
   readonly api?: Omit<ApiDeps, 'now'>;
   /** `POST /oauth/token` and `/.well-known/jwks.json`; absent, neither route exists. */
@@ -41,6 +43,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       disableRequestLogging: (request) => OPS_PATHS.has(request.url.split('?')[0] ?? ''),
     }),
     bodyLimit: 1_048_576,
+    trustProxy: deps.trustProxy ?? false,
     clientErrorHandler: answerClientError,
   });
   app.get('/healthz', () => ({ status: 'ok' }));

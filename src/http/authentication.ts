@@ -11,6 +11,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyContextConfig {
+    /** Answered without a credential (signing in): the route reads what it needs itself. */
+    public?: boolean;
+  }
 }
 
 /** Runs the rest of a request as its actor, for the audit log (main.ts hands one in). */
@@ -25,6 +29,7 @@ export function registerAuthentication(
   const challenge = credentials.flatMap((kind) => kind.challenge ?? []).join(', ') || 'Bearer';
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.public === true) return;
     const principal = await authenticate(request, credentials);
     if (principal === undefined) throw unauthenticated(challenge);
     if (isRefusal(principal)) {

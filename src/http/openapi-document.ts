@@ -21,6 +21,7 @@ export async function openApiDocument(): Promise<string> {
     mail: { forceDigest: never, listOutbox: never, readOutboxEntry: never, mailStatus: never },
     authorization: { status: never, revoke: never },
     credentials: [],
+    sessions: { signIn: never, fromCookieHeader: never, signOut: never, clearCookie: () => '' },
     now: () => 0,
     newId: () => '00000000-0000-7000-8000-000000000000',
   });

@@ -36,6 +36,10 @@ export function withLinks<D extends { paths?: unknown }>(document: D): D {
   for (const [path, operations] of Object.entries(paths)) {
     const created = operations.post?.responses?.['201'];
     const collection = collectionOf(paths, path);
+    // A singleton made at its own path (the session) is read back there.
+    const read = operations.get?.operationId;
+    if (created !== undefined && collection === undefined && read !== undefined)
+      created.links = { [read]: { operationId: read, parameters: {} } };
     if (created === undefined || collection === undefined) continue;
     const requestParams = new Set(paramsOf(path));
     const links = Object.fromEntries(

@@ -21,7 +21,13 @@ const transform: typeof jsonSchemaTransform = (input) => {
       ...input.schema,
       response: { ...problems(...implicit), ...(input.schema.response as object | undefined) },
       ...(input.url.startsWith('/api/v1/')
-        ? { security: [{ bearer: requiredScopes(input.route) }] }
+        ? {
+            // Signing in needs no credential; everything else takes a token or a session.
+            security:
+              input.route.config?.public === true
+                ? []
+                : [{ bearer: requiredScopes(input.route) }, { session: [] }],
+          }
         : {}),
     },
   });
@@ -44,7 +50,16 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           'Recurring, budget-aware scheduling of AI-agent work. Errors are application/problem+json with a stable `code` (docs/errors.md). A path below with a method it does not list answers 405 `method_not_allowed` with `Allow`; an unknown path under /api answers 404 `not_found`.',
       },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'rota_session',
+            description:
+              'A signed-in user’s session (POST /api/v1/session); unsafe methods also need `X-CSRF-Token`.',
+          },
+        },
       },
       security: [{ bearer: [] }],
     },

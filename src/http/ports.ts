@@ -30,6 +30,7 @@ import type {
   TenantRecord,
   TickEntryRecord,
 } from '../core/run-records.ts';
+import type { UsersPort } from './people-ports.ts';
 
 type Patch<T> = { readonly [K in keyof T]?: T[K] | undefined };
 type ProjectFilter = { readonly projectId?: string | undefined };
@@ -104,6 +105,11 @@ export interface SchedulePort {
   ): Promise<ScheduleRecord | undefined>;
   remove(tenantId: string, id: string, expected?: Revisions): Promise<boolean>;
   activity(tenantId: string, scheduleId: string): Promise<ScheduleActivity>;
+  /** The owner's name: a user's or a client's; null once the owner is gone. */
+  ownerName(
+    tenantId: string,
+    owner: { readonly kind: 'client' | 'user'; readonly id: string },
+  ): Promise<string | null>;
   item(
     tenantId: string,
     scheduleId: string,
@@ -130,6 +136,8 @@ export interface SchedulePort {
 export interface TenantPort {
   /** Seed 1 step 2: scheduling on behalf of users, enabled once per tenant. */
   enableUserScheduling(tenantId: string, now: number): Promise<unknown>;
+  /** When that happened; null: not yet, so users may not create or enable schedules. */
+  userSchedulingEnabledAt(tenantId: string): Promise<number | null>;
 }
 
 /** A tenant's OAuth clients (src/auth/clients.ts): the secret comes back from create only. */
@@ -231,6 +239,8 @@ export interface ApiStores {
   readonly idempotency: IdempotencyPort;
   readonly tenants: TenantPort;
   readonly clients: ClientsPort;
+  /** A tenant's users (src/auth/users.ts). */
+  readonly users: UsersPort;
   /** Whether a write failed because a row it referenced was deleted meanwhile (answered 400). */
   readonly isReferenceGone: (error: unknown) => boolean;
   readonly audit: AuditPort;

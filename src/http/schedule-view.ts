@@ -15,9 +15,11 @@ export async function scheduleView(
   tenantId: string,
   now: number,
 ) {
-  const [activity, items] = await Promise.all([
+  const owner = { kind: schedule.owner_kind, id: schedule.owner_id };
+  const [activity, items, ownerName] = await Promise.all([
     store.activity(tenantId, schedule.id),
     store.items(tenantId, schedule.id),
+    store.ownerName(tenantId, owner),
   ]);
   const { cadence } = schedule;
   const preview = previewNormalised(cadence, now, NEXT_RUNS_SHOWN);
@@ -43,7 +45,7 @@ export async function scheduleView(
     pause_after_failures: schedule.pause_after_failures,
     enabled: schedule.enabled,
     pause_note: schedule.pause_note,
-    owner: { kind: schedule.owner_kind, id: schedule.owner_id },
+    owner: { ...owner, name: ownerName },
     summary: preview.summary,
     // A paused schedule has no fire times (SPEC section 3).
     next_runs: schedule.enabled ? preview.next_runs.map((run) => ({ ...run })) : [],

@@ -1,7 +1,9 @@
 // What the REST API is built from besides its credentials (src/auth) and clock: the stores, with
-// every change audited in its own transaction, and the engine's manual trigger (workers hear of
-// the runs it queues from the database).
+// every change audited in its own transaction, the users and sessions, and the engine's manual
+// trigger (workers hear of the runs it queues from the database).
 import { clientAdmin } from '../auth/clients.ts';
+import { SessionService, type SessionSettings, type SessionUser } from '../auth/sessions.ts';
+import { UserAdmin } from '../auth/users.ts';
 import type { SecretSeal } from '../core/callee-config.ts';
 import { manualTrigger } from '../engine/manual-trigger.ts';
 import type { TickSummary } from '../engine/tick-summary.ts';
@@ -31,12 +33,25 @@ const scheduleUpdate: AuditRule = updated(
   'schedule',
 );
 
+/** How sessions behave: the configuration's settings, and who hears of a first sign-in. */
+export interface PeopleOptions extends SessionSettings {
+  readonly onFirstSignIn?: (user: SessionUser) => void;
+}
+
+/** The defaults of ROTA_SESSION_IDLE_MINUTES and ROTA_SESSION_MAX_HOURS, over plain http. */
+export const DEFAULT_PEOPLE_OPTIONS: PeopleOptions = {
+  publicUrl: 'http://localhost',
+  idleMinutes: 720,
+  maxHours: 168,
+};
+
 export function apiServices(
   database: Database,
   clock: { readonly now: () => number; readonly newId: () => string },
   secrets: SecretSeal,
   onManualTick?: (tick: TickSummary) => void,
-): Pick<ApiDeps, 'stores' | 'engine' | 'newId'> {
+  people: PeopleOptions = DEFAULT_PEOPLE_OPTIONS,
+): Pick<ApiDeps, 'stores' | 'engine' | 'newId'> & { readonly sessions: SessionService } {
   const { newId, now } = clock;
   const auditing = { now, actor: currentActor };
   const part = <K extends keyof Stores>(
@@ -81,7 +96,9 @@ export function apiServices(
         },
         auditing,
       ),
+      users: new UserAdmin(database, clock),
     },
+    sessions: new SessionService({ ...people, database, now }),
     engine: manualTrigger({ store: schedulerStore(database).firing, newId }, onManualTick),
     newId,
   };

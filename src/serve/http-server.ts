@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { buildApp } from '../http/app.ts';
 import type { Metrics } from '../http/metrics.ts';
 import { bearerCredential } from '../http/principal.ts';
+import { sessionCredential } from '../http/session-credential.ts';
 import { rateLimits } from '../http/rate-limit.ts';
 import type { Logger } from '../logger.ts';
 import type { MailService } from '../mail/mail-service.ts';
@@ -11,8 +12,10 @@ import type { Database } from '../storage/database.ts';
 import { isDatabaseUnavailable } from '../storage/database-unavailable.ts';
 import { recordManualTick } from './activity-log.ts';
 import { apiServices } from './api-services.ts';
+import { authorizePages } from './authorize-pages.ts';
 import { audited } from '../storage/audited-store.ts';
 import { actorScope, currentActor } from './request-actor.ts';
+import type { SessionUser } from '../auth/sessions.ts';
 import type { Identity } from './identity.ts';
 import { readiness } from './readiness.ts';
 
@@ -29,20 +32,33 @@ export interface HttpServerInput {
   readonly isStopping: () => boolean;
   /** Schedules changed through the API: the scheduler looks again. */
   readonly onSchedulesChanged: () => void;
+  /** Told of a user's first sign-in (the initial admin's password file goes). */
+  readonly onFirstSignIn?: (user: SessionUser) => void;
 }
 
 export function createHttpServer(input: HttpServerInput) {
   const { config, database, logger, metrics, identity: tokens, now, newId } = input;
-  const services = apiServices(database, { now, newId }, tokens.box, (tick) =>
-    recordManualTick(metrics, logger, tick),
+  const services = apiServices(
+    database,
+    { now, newId },
+    tokens.box,
+    (tick) => recordManualTick(metrics, logger, tick),
+    {
+      publicUrl: config.publicUrl,
+      idleMinutes: config.sessionIdleMinutes,
+      maxHours: config.sessionMaxHours,
+      ...(input.onFirstSignIn === undefined ? {} : { onFirstSignIn: input.onFirstSignIn }),
+    },
   );
   return buildApp({
     logger,
     metrics,
+    trustProxy: config.trustProxy,
     readiness: () => readiness(database, input.isStopping()),
     now,
     ...(input.servesApi
       ? {
+          authorizePages: authorizePages(tokens.flow, services.sessions, config.publicUrl),
           oauth: {
             token: tokens.token,
             jwks: () => tokens.service.jwks(),
@@ -56,6 +72,7 @@ export function createHttpServer(input: HttpServerInput) {
               tenants: audited(
                 database,
                 (on) => ({
+                  ...services.stores.tenants,
                   enableUserScheduling: (tenantId: string, at: number) =>
                     tokens.registerScheduling(on, tenantId, at),
                 }),
@@ -70,11 +87,13 @@ export function createHttpServer(input: HttpServerInput) {
             },
             authorization: tokens.authorization,
             actorScope,
+            // A bearer token first, then the session cookie (ADR 48).
             credentials: [
               bearerCredential(async (header) => {
                 const verified = await tokens.service.authenticate(header);
                 return verified.ok ? verified.principal : verified.wwwAuthenticate;
               }),
+              sessionCredential((cookies) => services.sessions.fromCookieHeader(cookies)),
             ],
             onSchedulesChanged: input.onSchedulesChanged,
             rateLimits: rateLimits(config.rateLimitPerClient, config.rateLimitPerTenant),

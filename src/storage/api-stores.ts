@@ -9,7 +9,8 @@ import { projectStore } from './project-store.ts';
 import { runAdminStore } from './run-admin-store.ts';
 import { registryStore } from './registry-store.ts';
 import { scheduleAdminStore } from './schedule-admin-store.ts';
-import { enableUserScheduling } from './tenant-store.ts';
+import { enableUserScheduling, userSchedulingEnabledAt } from './tenant-store.ts';
+import { ownerName } from './user-store.ts';
 import { scheduleAuditStore } from './ticks/audit-trail.ts';
 import { tenantBudgetStore } from './tenant-budget-store.ts';
 import { testPlanStore } from './test-plan-store.ts';
@@ -21,11 +22,18 @@ export function apiStores(database: Database, secrets: SecretSeal) {
     tools: registryStore(database, 'tools', secrets),
     journeys: journeyStore(database),
     testPlans: testPlanStore(database),
-    schedules: scheduleAdminStore(database),
+    schedules: {
+      ...scheduleAdminStore(database),
+      ownerName: (
+        tenantId: string,
+        owner: { readonly kind: 'client' | 'user'; readonly id: string },
+      ) => ownerName(database.db, tenantId, owner),
+    },
     idempotency: idempotencyStore(database),
     tenants: {
       enableUserScheduling: (tenantId: string, now: number) =>
         enableUserScheduling(database, tenantId, now),
+      userSchedulingEnabledAt: (tenantId: string) => userSchedulingEnabledAt(database, tenantId),
     },
     audit: scheduleAuditStore(database),
     auditLog: auditLogStore(database),

@@ -6,6 +6,8 @@ import { ROLE_SCOPES } from '../../src/core/principal.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import { bearerCredential, type Principal } from '../../src/http/principal.ts';
+import { sessionCredential } from '../../src/http/session-credential.ts';
+import type { SessionService } from '../../src/auth/sessions.ts';
 import type { RateLimits } from '../../src/http/rate-limit.ts';
 import { DigestMailer } from '../../src/mail/digest-mailer.ts';
 import type { DigestTransport } from '../../src/mail/digest-transport.ts';
@@ -15,6 +17,7 @@ import { testSecretBox } from '../../src/auth/auth.test-helpers.ts';
 import type { SecretBox } from '../../src/auth/secret-box.ts';
 import { apiServices } from '../../src/main.ts';
 import { actorScope } from '../../src/serve/request-actor.ts';
+import type { PeopleOptions } from '../../src/serve/api-services.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { uuidv7 } from '../../src/storage/new-id.ts';
 import { testTokens } from './test-authenticator.ts';
@@ -39,6 +42,10 @@ export interface ApiHarness {
   readonly app: ReturnType<typeof buildApp>;
   /** What seals agents' and tools' header values in this harness. */
   readonly secrets: SecretBox;
+  /** The sessions behind the `rota_session` credential (tried after bearer tokens). */
+  readonly sessions: SessionService;
+  /** Listens on a free loopback port: the base URL, for tests over real HTTP. */
+  listen(): Promise<string>;
   /** Tenant A's member, tenant A's admin, tenant B's member and tenant B's admin. */
   readonly alice: Caller;
   readonly admin: Caller;
@@ -61,6 +68,8 @@ export async function apiHarness(
     readonly rateLimits?: RateLimits;
     /** Where digests go; the built-in outbox unless given. */
     readonly mailTransport?: DigestTransport;
+    /** Session settings; default DEFAULT_PEOPLE_OPTIONS. */
+    readonly people?: PeopleOptions;
   } = {},
 ): Promise<ApiHarness> {
   let now = T0;
@@ -90,14 +99,24 @@ export async function apiHarness(
     now: () => now,
   };
   const secrets = testSecretBox();
+  const services = apiServices(
+    database,
+    { now: () => now, newId: () => uuidv7(now) },
+    secrets,
+    undefined,
+    options.people,
+  );
   const app = buildApp({
     logger: pino({ level: 'silent' }),
     metrics: createMetrics(),
     readiness: () => Promise.resolve({ ready: true, checks: {} }),
     now: () => now,
     api: {
-      ...apiServices(database, { now: () => now, newId: () => uuidv7(now) }, secrets),
-      credentials: [bearerCredential(tokens.authenticate)],
+      ...services,
+      credentials: [
+        bearerCredential(tokens.authenticate),
+        sessionCredential((cookies) => services.sessions.fromCookieHeader(cookies)),
+      ],
       actorScope,
       onSchedulesChanged: () => void wakes++,
       mail: createMailService({ ...mail, newId: () => uuidv7(now) }),
@@ -131,6 +150,13 @@ export async function apiHarness(
   return {
     app,
     secrets,
+    sessions: services.sessions,
+    async listen() {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const address = app.server.address();
+      if (address === null || typeof address === 'string') throw new Error('not listening');
+      return `http://127.0.0.1:${address.port}`;
+    },
     alice: caller(person(a, 'member', 'client-alice')),
     admin: caller(person(a, 'admin', 'client-admin')),
     bob: caller(person(b, 'member', 'client-bob')),

@@ -55,7 +55,7 @@ describeEachDatabase('schedules as the seed has them', (fresh) => {
       catchup_window_hours: 24,
       tick_deadline_minutes: 60,
       enabled: true,
-      owner: { kind: 'client', id: 'client-alice' },
+      owner: { kind: 'client', id: 'client-alice', name: null },
       summary: 'Daily at 12:00 PM UTC',
       run_count: 0,
       last_run: null,

@@ -101,7 +101,10 @@ it('signs in, registers, authorises through the popup, acts on behalf, and stops
 
   const registered = await jar.fetch('/ai/api/v1/oauth_app/register', { method: 'POST', json: {} });
   expect(registered.status).toBe(200);
-  const none = (await api('GET', '/authorization')).body as { status: string; authorize_url: string };
+  const none = (await api('GET', '/authorization')).body as {
+    status: string;
+    authorize_url: string;
+  };
   expect(none).toMatchObject({ status: 'none', authorize_url: `${publicUrl}/oauth/start` });
 
   /** The popup: start → consent page → approve → callback, following each redirect by hand. */
@@ -126,7 +129,10 @@ it('signs in, registers, authorises through the popup, acts on behalf, and stops
     expect(text).toContain('rota:authorized');
   };
   await authorise();
-  const active = (await api('GET', '/authorization')).body as { status: string; expires_at: string };
+  const active = (await api('GET', '/authorization')).body as {
+    status: string;
+    expires_at: string;
+  };
   expect(active.status).toBe('active');
   const expiresAt = Date.parse(active.expires_at);
   expect(expiresAt - clock.now()).toBeGreaterThan(89 * DAY);
@@ -146,9 +152,9 @@ it('signs in, registers, authorises through the popup, acts on behalf, and stops
   expect(created.status).toBe(201);
   const schedule = created.body as { id: string; owner: { kind: string; id: string } };
   expect(schedule.owner).toMatchObject({ kind: 'user', id: userId });
-  expect((await api('POST', `/schedules/${schedule.id}/items`, { journey_id: journey.id })).status).toBe(
-    201,
-  );
+  expect(
+    (await api('POST', `/schedules/${schedule.id}/items`, { journey_id: journey.id })).status,
+  ).toBe(201);
 
   /** Triggers a tick and waits (bounded) for its one run to end; the run and the tick entry. */
   const tick = async () => {

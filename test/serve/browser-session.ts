@@ -56,8 +56,7 @@ export class CookieJar {
     const value = pair.slice(eq + 1);
     const expired = attributes.some(
       (a) =>
-        /^max-age=0$/i.test(a) ||
-        (/^expires=/i.test(a) && Date.parse(a.slice(8)) <= Date.now()),
+        /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) <= Date.now()),
     );
     if (expired || value === '') this.#cookies.delete(name);
     else this.#cookies.set(name, value);

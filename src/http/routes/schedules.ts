@@ -24,9 +24,10 @@ import {
 import { issue, type Parsed } from '../../core/validation-issue.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { principalOf } from '../authentication.ts';
+import type { Principal } from '../principal.ts';
 import { assertCurrent, expectedRevisions, missingOrStale, withEtag } from '../etag.ts';
 import { pageOf, pageRequest } from '../pagination.ts';
-import { invalid, notFound } from '../problem.ts';
+import { ApiError, invalid, notFound } from '../problem.ts';
 import { NoContent, problems } from '../responses.ts';
 import { scheduleView } from '../schedule-view.ts';
 import { cadenceView } from '../views.ts';
@@ -89,6 +90,17 @@ function previewStart(from: string | undefined, now: () => number): number {
 export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) => {
   const store = deps.stores.schedules;
   const changed = () => deps.onSchedulesChanged?.();
+  // Until an admin registers the tenant (seed 1 step 2), users may not create or enable
+  // schedules; machine clients act as themselves and are never gated.
+  const gate = async (principal: Principal) => {
+    if (principal.kind !== 'user') return;
+    if ((await deps.stores.tenants.userSchedulingEnabledAt(principal.tenantId)) !== null) return;
+    throw new ApiError(
+      403,
+      'scheduling_not_enabled',
+      'Scheduling is not enabled for your organisation; ask an admin.',
+    );
+  };
 
   app.post(
     '/schedules',
@@ -100,12 +112,13 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         operationId: 'createSchedule',
         summary: 'Create a schedule',
         body: ScheduleCreate,
-        response: { 201: Schedule, ...problems(400, 409) },
+        response: { 201: Schedule, ...problems(400, 403, 409) },
       },
     },
     async (request, reply) => {
       const principal = principalOf(request);
       const { tenantId } = principal;
+      await gate(principal);
       const now = deps.now();
       const cadence = resolveScheduleCadence(request.body, now);
       refuseInvalid(cadence, request.body);
@@ -212,13 +225,15 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         headers: IfMatchHeaders,
         params: IdParams,
         body: ScheduleUpdate,
-        response: { 200: Schedule, ...problems(400, 404, 412) },
+        response: { 200: Schedule, ...problems(400, 403, 404, 412) },
       },
     },
     async (request, reply) => {
-      const { tenantId } = principalOf(request);
+      const principal = principalOf(request);
+      const { tenantId } = principal;
       const now = deps.now();
       const body = request.body;
+      if (body.enabled === true) await gate(principal);
       const expected = expectedRevisions(request.headers['if-match']);
       // A whole new cadence stands on its own: it is refused before the schedule is looked up.
       const replaced = body.cadence === undefined ? undefined : resolveScheduleCadence(body, now);
