@@ -27,6 +27,41 @@ export const REDACTED_PATHS = SECRET_KEYS.flatMap((key) => [
   `req.headers.${key}`,
 ]);
 
+/** Query parameters whose values are secrets (the Authorize popup's, mostly): never logged. */
+const SECRET_PARAMETERS = new Set([
+  'code',
+  'state',
+  'code_verifier',
+  'code_challenge',
+  'token',
+  'access_token',
+  'refresh_token',
+  'client_secret',
+  'password',
+]);
+
+/** A request URL as logged: the values of secret query parameters replaced. */
+export function loggableUrl(url: string): string {
+  const query = url.indexOf('?');
+  if (query < 0) return url;
+  const params = new URLSearchParams(url.slice(query + 1));
+  let redacted = false;
+  for (const name of new Set(params.keys()))
+    if (SECRET_PARAMETERS.has(name)) {
+      params.set(name, '[redacted]');
+      redacted = true;
+    }
+  return redacted ? `${url.slice(0, query)}?${params.toString()}` : url;
+}
+
+interface LoggedRequest {
+  readonly method?: string;
+  readonly url?: string;
+  readonly host?: string;
+  readonly ip?: string;
+  readonly socket?: { readonly remotePort?: number };
+}
+
 export interface LoggerOptions {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
   /** Where lines go; default stdout. */
@@ -44,6 +79,16 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // Fastify's request lines, with the URL's secret parameters taken out.
+      serializers: {
+        req: (req: LoggedRequest) => ({
+          method: req.method,
+          url: req.url === undefined ? undefined : loggableUrl(req.url),
+          host: req.host,
+          remoteAddress: req.ip,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
       formatters: { level: (label) => ({ level: label }) },
     },
     pretty ? prettyLines(destination) : destination,

@@ -61,7 +61,7 @@ it('signs in, registers, authorises through the popup, acts on behalf, and stops
     ROTA_PORT: String(port),
     ROTA_HOST: '127.0.0.1',
     ROTA_PUBLIC_URL: publicUrl,
-    ROTA_LOG_LEVEL: 'error',
+    ROTA_LOG_LEVEL: 'debug',
     ROTA_ADMIN_EMAIL: 'ada@example.test',
     ROTA_ADMIN_PASSWORD: PASSWORD,
     ROTA_OUTBOUND_ALLOW: '127.0.0.1',
@@ -69,10 +69,13 @@ it('signs in, registers, authorises through the popup, acts on behalf, and stops
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   let offset = 0;
   const clock: Clock = { now: () => Date.now() + offset, timer: systemClock.timer };
+  // Every line logged, at debug: none may hold a password, token, code or refresh token.
+  const log: string[] = [];
+  const secrets: string[] = [PASSWORD];
   server = await serve(loaded.config, {
     role: 'all',
     clock,
-    logDestination: { write: () => undefined },
+    logDestination: { write: (chunk: string) => void log.push(chunk) },
   });
   const jar = new CookieJar(publicUrl);
 
@@ -84,6 +87,7 @@ it('signs in, registers, authorises through the popup, acts on behalf, and stops
     expect(response.status).toBe(201);
     const body = (await response.json()) as { user: { id: string }; csrf_token: string };
     jar.csrf = body.csrf_token;
+    secrets.push(body.csrf_token, jar.cookie('rota_session')!);
     return body.user.id;
   };
   const userId = await signIn();
@@ -121,6 +125,7 @@ it('signs in, registers, authorises through the popup, acts on behalf, and stops
     const decided = await submitForm(jar, page, { decision: 'approve' });
     expect(decided.status).toBe(302);
     const callback = new URL(decided.headers.get('location')!);
+    secrets.push(callback.searchParams.get('code')!, callback.searchParams.get('state')!);
     expect(`${callback.origin}${callback.pathname}`).toBe(`${publicUrl}/oauth/callback`);
     const done = await jar.fetch(callback.toString());
     expect(done.status).toBe(200);
@@ -182,6 +187,7 @@ it('signs in, registers, authorises through the popup, acts on behalf, and stops
   expect(first.run.status).toBe('completed');
   expect(calls).toHaveLength(1);
   const bearer = calls[0]!.replace(/^Bearer /, '');
+  secrets.push(bearer);
   const jwks = createRemoteJWKSet(new URL(`${publicUrl}/.well-known/jwks.json`));
   const { payload } = await jwtVerify(bearer, jwks, {
     issuer: publicUrl,
@@ -215,4 +221,11 @@ it('signs in, registers, authorises through the popup, acts on behalf, and stops
   const last = await tick();
   expect(last.run.status).toBe('completed');
   expect(calls).toHaveLength(2);
+
+  const logged = log.join('');
+  expect(logged).toContain('/oauth/callback');
+  for (const secret of secrets) expect(logged).not.toContain(secret);
+  // Refresh tokens and authorisation codes by their shape, whatever their value.
+  expect(logged).not.toMatch(/rrt_[0-9a-f-]{36}\./);
+  expect(logged).not.toMatch(/[?&](code|state|code_verifier|code_challenge)=[A-Za-z0-9_-]{20}/);
 });
