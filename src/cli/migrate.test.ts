@@ -17,7 +17,7 @@ describe('rota migrate', () => {
     const first = await runCli(['migrate'], { ROTA_DATA_DIR: dataDir });
     expect(first).toEqual({
       code: 0,
-      stdout: `${dataDir}/rota.db: applied 0001-initial, 0002-schedule-claims, 0003-outbound-origins, 0004-digests, 0005-identity, 0006-api, 0007-run-dispatch, 0008-run-history, 0009-user-scheduling, 0010-steady-state-reads, 0011-revisions\n`,
+      stdout: `${dataDir}/rota.db: applied 0001-initial, 0002-schedule-claims, 0003-outbound-origins, 0004-digests, 0005-identity, 0006-api, 0007-run-dispatch, 0008-run-history, 0009-user-scheduling, 0010-steady-state-reads, 0011-revisions, 0012-people\n`,
       stderr: '',
     });
     expect(existsSync(join(dataDir, 'rota.db'))).toBe(true);
