@@ -11,6 +11,8 @@ import { sealClearHeaders } from '../storage/registry-store.ts';
 
 export interface Identity {
   readonly box: SecretBox;
+  /** The installation's signing keys: the API's tokens and the worker's on-behalf-of tokens. */
+  readonly keys: SigningKeys;
   readonly service: TokenService;
 }
 
@@ -38,5 +40,5 @@ export async function startIdentity(
   const resealed = await sealClearHeaders(database, box);
   if (resealed > 0)
     logger.info({ count: resealed }, 'sealed the header values of agents and tools kept in clear');
-  return { box, service };
+  return { box, keys, service };
 }
