@@ -12,7 +12,7 @@ import type { Database } from '../storage/database.ts';
 import { latestGrant } from '../storage/grant-store.ts';
 import { runActingFacts } from '../storage/run-acting-store.ts';
 import type { GrantTokens } from './grant-tokens.ts';
-import { SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.ts';
+import { SIGNING_ALGORITHM, type SigningKey, type SigningKeys } from './signing-keys.ts';
 
 /** The JOSE `typ` of on-behalf-of tokens: never confused with Rota's API access tokens. */
 export const ON_BEHALF_OF_TYPE = 'obo+jwt';
@@ -97,11 +97,14 @@ export class OnBehalfOf {
     const party = facts === undefined ? undefined : actingParty(facts);
     if (party === undefined)
       return failed('Authorization failed: this run acts for nobody Rota can name.');
+    // Before the grant's refresh: it signs inside its write transaction, and a first key must not
+    // be created from within that (SQLite has one writer).
+    const key = await this.#o.keys.signingKey();
     if (party.kind === 'user') {
       const live = await this.#liveGrant(party);
       if (live !== true) return failed(live);
     }
-    return { ok: true, bearer: await this.#mint(party, run.id, audience) };
+    return { ok: true, bearer: await this.#mint(key, party, run.id, audience) };
   }
 
   /** True when the user's latest grant is live and exchanged; else the failure's message. */
@@ -140,8 +143,12 @@ export class OnBehalfOf {
     return access;
   }
 
-  async #mint(party: ActingParty, runId: string, audience: string): Promise<string> {
-    const key = await this.#o.keys.signingKey();
+  async #mint(
+    key: SigningKey,
+    party: ActingParty,
+    runId: string,
+    audience: string,
+  ): Promise<string> {
     const issuedAt = Math.floor(this.#o.now() / 1000);
     return new SignJWT({
       sub_kind: party.kind,
