@@ -77,7 +77,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
       logger.info({ applied: prepared.applied }, 'applied migrations');
     if (prepared.tenant.created)
       logger.info({ tenant_id: prepared.tenant.id }, 'created the default tenant');
-    const tokens = await startIdentity(config, database, now, logger);
+    const tokens = await startIdentity(config, database, { now, newId }, logger);
     const metrics = createMetrics();
     const context = { config, database, logger, metrics, clock, localClock, newId, closers };
     const roles = { ...context, holder: holderName(newId()) };

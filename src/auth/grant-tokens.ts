@@ -27,7 +27,7 @@ import { oauthFailure, type OAuthFailure } from './oauth-errors.ts';
 import { verifierMatches } from './pkce.ts';
 import { allowsGrantType } from './scheduling-app.ts';
 import type { SecretBox } from './secret-box.ts';
-import { SIGNING_ALGORITHM, type SigningKeys } from './signing-keys.ts';
+import { SIGNING_ALGORITHM, type SigningKey, type SigningKeys } from './signing-keys.ts';
 import { ACCESS_TOKEN_TYPE } from './token-service.ts';
 
 const REFRESH_PREFIX = 'rrt_';
@@ -94,6 +94,8 @@ export class GrantTokens {
     const { database, now: clock } = this.#o;
     const now = clock();
     const digest = secretDigest(code);
+    // The key first: on SQLite, making it inside the write would wait on this very write.
+    const key = await this.#o.keys.signingKey();
     return database.write(async (trx): Promise<GrantOutcome> => {
       const row = await findCode(trx, digest);
       if (row === undefined) return oauthFailure('invalid_grant', 'the code is not valid');
@@ -158,7 +160,7 @@ export class GrantTokens {
         },
         now,
       );
-      return this.#issued({ ...grant, refresh_generation: 0 }, role, refreshToken, now);
+      return this.#issued({ ...grant, refresh_generation: 0 }, role, refreshToken, now, key);
     });
   }
 
@@ -195,6 +197,7 @@ export class GrantTokens {
   ): Promise<GrantOutcome> {
     const { database, now: clock } = this.#o;
     const now = clock();
+    const key = await this.#o.keys.signingKey();
     return database.write(async (trx): Promise<GrantOutcome> => {
       const grant = await lockGrant(database, trx, grantId);
       if (grant === undefined)
@@ -245,7 +248,7 @@ export class GrantTokens {
         },
         now,
       );
-      return this.#issued(grant, role, refreshToken, now);
+      return this.#issued(grant, role, refreshToken, now, key);
     });
   }
 
@@ -271,8 +274,8 @@ export class GrantTokens {
     role: string,
     refreshToken: string,
     now: number,
+    key: SigningKey,
   ): Promise<GrantOutcome> {
-    const key = await this.#o.keys.signingKey();
     const issuedAt = Math.floor(now / 1000);
     // Not accepted by the REST API (its bearer tokens are machine clients'): it says who Rota
     // acts for, and the on-behalf-of tokens agents receive are minted from it.

@@ -10,6 +10,7 @@ import {
   registeredTenantIds,
   type SchedulingAppRow,
 } from '../storage/scheduling-app-store.ts';
+import { enableUserScheduling } from '../storage/tenant-store.ts';
 import { newClientCredentials, secretDigest } from './client-credentials.ts';
 import type { SecretBox } from './secret-box.ts';
 
@@ -80,4 +81,17 @@ export function appSecret(box: SecretBox, app: SchedulingAppRow): string {
 export function allowsGrantType(client: { readonly grant_types: string }, grantType: string) {
   const allowed: unknown = JSON.parse(client.grant_types);
   return Array.isArray(allowed) && allowed.includes(grantType);
+}
+
+/**
+ * Seed 1 step 2, `POST /ai/api/v1/oauth_app/register`: scheduling on behalf of users is enabled
+ * for the tenant (once; the first instant stays) and its scheduling app exists.
+ */
+export async function registerScheduling(
+  context: SchedulingAppContext,
+  tenantId: string,
+  now: number,
+): Promise<void> {
+  await enableUserScheduling(context.database, tenantId, now);
+  await ensureSchedulingApp(context, tenantId);
 }

@@ -159,7 +159,8 @@ describe('the client-credentials grant', () => {
     expect(await auth.service.token({ ...base, grantType: 'password' })).toEqual({
       ok: false,
       error: 'unsupported_grant_type',
-      description: 'grant_type password is not supported; use client_credentials',
+      description:
+        'grant_type password is not supported; use client_credentials, authorization_code or refresh_token',
     });
     expect(await auth.service.token({ ...base, grantType: 'client_credentials' })).toMatchObject({
       error: 'invalid_client',

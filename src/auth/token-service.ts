@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWK } from 'jose';
 import { grantScopes, isRole, parseScopeClaim, type Principal } from '../core/principal.ts';
+import { appendAudit } from '../storage/audit-log-store.ts';
 import { findClientByClientId } from '../storage/client-store.ts';
 import type { Database } from '../storage/database.ts';
 import { secretMatches } from './client-credentials.ts';
@@ -100,13 +101,14 @@ export class TokenService {
       );
     if (request.clientId === undefined || request.clientSecret === undefined)
       return oauthFailure('invalid_client', 'client authentication is required');
-    return this.issueClientToken(request.clientId, request.clientSecret, request.scope);
+    return this.issueClientToken(request.clientId, request.clientSecret, request.scope, request.ip);
   }
 
   async issueClientToken(
     clientId: string,
     clientSecret: string,
     scope?: string,
+    ip?: string,
   ): Promise<TokenOutcome> {
     const client = await findClientByClientId(this.#options.database, clientId);
     if (!secretMatches(clientSecret, client?.secret_digest) || client === undefined)
@@ -137,6 +139,17 @@ export class TokenService {
       .setExpirationTime(issuedAt + this.#lifetime)
       .setJti(randomUUID())
       .sign(key.privateKey);
+    await appendAudit(
+      this.#options.database.db,
+      {
+        actor: { tenantId: client.tenant_id, kind: 'client', id: client.client_id, ip: ip ?? null },
+        action: 'token.issue',
+        target: { kind: 'client', id: client.id },
+        outcome: 'success',
+        detail: { scope: scopeClaim },
+      },
+      this.#options.now(),
+    );
     return {
       ok: true,
       response: {

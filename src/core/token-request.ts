@@ -13,6 +13,8 @@ export interface TokenRequest {
   readonly codeVerifier?: string | undefined;
   /** `refresh_token` (RFC 6749 section 6). */
   readonly refreshToken?: string | undefined;
+  /** Where the request came from, for the audit log. */
+  readonly ip?: string | undefined;
 }
 
 /** An issued access token (RFC 6749 section 5.1). */

@@ -10,6 +10,8 @@ import { registerJsonBody } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
 import { ApiRateLimiter, DEFAULT_RATE_LIMITS, registerRateLimits } from './rate-limit.ts';
 import { validatorCompiler } from './request-validation.ts';
+import { auditLogRoutes } from './routes/audit-log.ts';
+import { authorizationRoutes } from './routes/authorization.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { mailRoutes } from './routes/mail.ts';
@@ -38,7 +40,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       await registerOpenApi(api);
       await api.register(
         async (v1) => {
-          registerAuthentication(v1, deps.credentials);
+          registerAuthentication(v1, deps.credentials, deps.actorScope);
           registerRateLimits(v1, limiter);
           registerIdempotency(v1, deps.stores.idempotency, deps.now);
           await v1.register(projectRoutes, deps);
@@ -55,6 +57,8 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
           await v1.register(scheduleForecastRoutes, deps);
           await v1.register(tenantRoutes, deps);
           await v1.register(mailRoutes, deps);
+          await v1.register(authorizationRoutes, deps);
+          await v1.register(auditLogRoutes, deps);
         },
         { prefix: '/v1' },
       );
@@ -69,7 +73,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
       ai.setSerializerCompiler(serializerCompiler);
       registerJsonBody(ai);
       registerErrorHandler(ai, deps.stores);
-      registerAuthentication(ai, deps.credentials);
+      registerAuthentication(ai, deps.credentials, deps.actorScope);
       registerRateLimits(ai, limiter);
       await ai.register(oauthAppRoutes, deps);
     },

@@ -8,6 +8,8 @@ import { answerClientError } from './client-errors.ts';
 import { registerDemoSite } from './demo-site.ts';
 import { registerLandingPage } from './landing-page.ts';
 import type { Metrics } from './metrics.ts';
+import type { AuthorizePages } from './authorize-port.ts';
+import { registerAuthorizePages } from './routes/authorize.ts';
 import { registerOAuthRoutes, type OAuthEndpoints } from './routes/oauth.ts';
 
 export interface Readiness {
@@ -25,6 +27,8 @@ export interface AppDeps {
   readonly api?: Omit<ApiDeps, 'now'>;
   /** `POST /oauth/token` and `/.well-known/jwks.json`; absent, neither route exists. */
   readonly oauth?: OAuthEndpoints;
+  /** The Authorize popup's pages (`/oauth/start`, `/oauth/authorize`, `/oauth/callback`). */
+  readonly authorizePages?: AuthorizePages;
 }
 
 const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -54,5 +58,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerDemoSite(app, deps.now);
   if (deps.api !== undefined) registerApi(app, { ...deps.api, now: deps.now });
   if (deps.oauth !== undefined) registerOAuthRoutes(app, deps.oauth, deps.now);
+  if (deps.authorizePages !== undefined) registerAuthorizePages(app, deps.authorizePages);
   return app;
 }

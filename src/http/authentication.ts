@@ -2,6 +2,7 @@
 // session); the first kind the request presents decides: a Principal, or a refusal (401 with
 // WWW-Authenticate, RFC 6750; 403). Routes read the tenant from the principal only.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuditActor } from '../core/audit-actions.ts';
 import { hasScope, type Scope } from '../core/principal.ts';
 import { isRefusal, type CredentialKind, type Principal } from './principal.ts';
 import { ApiError } from './problem.ts';
@@ -12,9 +13,13 @@ declare module 'fastify' {
   }
 }
 
+/** Runs the rest of a request as its actor, for the audit log (main.ts hands one in). */
+export type ActorScope = (actor: AuditActor, next: () => void) => void;
+
 export function registerAuthentication(
   app: FastifyInstance,
   credentials: readonly CredentialKind[],
+  actorScope?: ActorScope,
 ): void {
   // A request that presented nothing is told every kind it could have sent.
   const challenge = credentials.flatMap((kind) => kind.challenge ?? []).join(', ') || 'Bearer';
@@ -33,6 +38,19 @@ export function registerAuthentication(
     const needed: Scope = request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write';
     if (!hasScope(principal, needed)) throw insufficientScope(needed);
     request.principal = principal;
+  });
+  if (actorScope === undefined) return;
+  // A callback hook, so that what follows (the handler too) runs inside the scope.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const principal = request.principal;
+    if (principal === null) return done();
+    const actor = {
+      tenantId: principal.tenantId,
+      kind: principal.kind,
+      id: principal.subject,
+      ip: request.ip,
+    };
+    actorScope(actor, done);
   });
 }
 

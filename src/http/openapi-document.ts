@@ -19,6 +19,7 @@ export async function openApiDocument(): Promise<string> {
     stores: unused,
     engine: { trigger: never },
     mail: { forceDigest: never, listOutbox: never, readOutboxEntry: never, mailStatus: never },
+    authorization: { status: never, revoke: never },
     credentials: [],
     now: () => 0,
     newId: () => '00000000-0000-7000-8000-000000000000',

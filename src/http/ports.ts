@@ -1,5 +1,6 @@
 // What the API needs from storage, declared here by its user (ARCHITECTURE habit 2); main.ts
 // hands in the real stores (storage/api-stores.ts). Every method takes the caller's tenant.
+import type { AuditAction, AuditLogEntry } from '../core/audit-actions.ts';
 import type { OutboxEntry, OutboxSummary } from '../core/digest-records.ts';
 import type {
   CalleeRecord,
@@ -174,6 +175,19 @@ export interface AuditPort {
   tick(tenantId: string, tickId: string): Promise<TickEntryRecord | undefined>;
 }
 
+/** The tenant's audit log (`GET /api/v1/audit`): newest first, `limit + 1` rows. */
+export interface AuditLogPort {
+  list(
+    tenantId: string,
+    query: {
+      readonly limit: number;
+      readonly before?: string;
+      readonly action?: AuditAction;
+      readonly actorId?: string;
+    },
+  ): Promise<AuditLogEntry[]>;
+}
+
 export interface RunPort {
   list(tenantId: string, filter: RunFilter, page: PageRequest): Promise<RunRecord[]>;
   get(tenantId: string, id: string): Promise<RunRecord | undefined>;
@@ -220,6 +234,7 @@ export interface ApiStores {
   /** Whether a write failed because a row it referenced was deleted meanwhile (answered 400). */
   readonly isReferenceGone: (error: unknown) => boolean;
   readonly audit: AuditPort;
+  readonly auditLog: AuditLogPort;
   readonly runs: RunPort;
   readonly tenantBudget: TenantBudgetPort;
   /** Whether an error means the database is unreachable (answered 503 + Retry-After). */

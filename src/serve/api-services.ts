@@ -1,5 +1,6 @@
-// What the REST API is built from besides its credentials (src/auth) and clock: the stores, and
-// the engine's manual trigger (workers hear of the runs it queues from the database).
+// What the REST API is built from besides its credentials (src/auth) and clock: the stores, with
+// every change audited in its own transaction, and the engine's manual trigger (workers hear of
+// the runs it queues from the database).
 import { clientAdmin } from '../auth/clients.ts';
 import type { SecretSeal } from '../core/callee-config.ts';
 import { manualTrigger } from '../engine/manual-trigger.ts';
@@ -8,6 +9,27 @@ import type { ApiDeps } from '../http/api-deps.ts';
 import { apiStores } from '../storage/api-stores.ts';
 import type { Database } from '../storage/database.ts';
 import { schedulerStore } from '../storage/scheduler-storage.ts';
+import { audited, created, removed, updated, type AuditRule } from '../storage/audited-store.ts';
+import { currentActor } from './request-actor.ts';
+
+type Stores = ReturnType<typeof apiStores>;
+type Noun = 'project' | 'agent' | 'tool' | 'journey' | 'test_plan';
+
+/** create, update and remove of a resource, audited as `noun.create` and so on. */
+const crud = (noun: Noun) => ({
+  create: created(`${noun}.create`, noun),
+  update: updated(`${noun}.update`, noun),
+  remove: removed(`${noun}.delete`, noun),
+});
+
+/** A schedule turned off is a pause; any other change an update. */
+const scheduleUpdate: AuditRule = updated(
+  (args) =>
+    (args[2] as { readonly enabled?: boolean }).enabled === false
+      ? 'schedule.pause'
+      : 'schedule.update',
+  'schedule',
+);
 
 export function apiServices(
   database: Database,
@@ -15,9 +37,51 @@ export function apiServices(
   secrets: SecretSeal,
   onManualTick?: (tick: TickSummary) => void,
 ): Pick<ApiDeps, 'stores' | 'engine' | 'newId'> {
-  const { newId } = clock;
+  const { newId, now } = clock;
+  const auditing = { now, actor: currentActor };
+  const part = <K extends keyof Stores>(
+    key: K,
+    rules: Partial<Record<keyof Stores[K], AuditRule>>,
+  ) => audited(database, (d) => apiStores(d, secrets)[key], rules, auditing);
   return {
-    stores: { ...apiStores(database, secrets), clients: clientAdmin(database, clock) },
+    stores: {
+      ...apiStores(database, secrets),
+      projects: part('projects', crud('project')),
+      agents: part('agents', crud('agent')),
+      tools: part('tools', crud('tool')),
+      journeys: part('journeys', crud('journey')),
+      testPlans: part('testPlans', crud('test_plan')),
+      schedules: part('schedules', {
+        create: created('schedule.create', 'schedule'),
+        update: scheduleUpdate,
+        remove: removed('schedule.delete', 'schedule'),
+        addItem: {
+          action: () => 'schedule_item.create',
+          target: (args, result) =>
+            result === 'added'
+              ? { kind: 'schedule_item', id: (args[1] as { readonly id: string }).id }
+              : undefined,
+        },
+        updateItem: updated('schedule_item.update', 'schedule_item', 2),
+        removeItem: removed('schedule_item.delete', 'schedule_item', 2),
+      }),
+      tenantBudget: part('tenantBudget', { update: updated('tenant.update', 'tenant', 0) }),
+      clients: audited(
+        database,
+        (d) => clientAdmin(d, clock),
+        {
+          create: {
+            action: () => 'client.create',
+            target: (_args, result) => ({
+              kind: 'client',
+              id: (result as { readonly client: { readonly id: string } }).client.id,
+            }),
+          },
+          remove: removed('client.delete', 'client'),
+        },
+        auditing,
+      ),
+    },
     engine: manualTrigger({ store: schedulerStore(database).firing, newId }, onManualTick),
     newId,
   };

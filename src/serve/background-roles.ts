@@ -36,7 +36,7 @@ export interface RoleContext {
 
 export async function createWorker(
   context: RoleContext,
-  identity: Pick<Identity, 'box' | 'keys'>,
+  identity: Pick<Identity, 'box' | 'keys' | 'grants'>,
 ): Promise<Worker> {
   const { config, database, logger, metrics, clock } = context;
   const now = () => clock.now();
@@ -47,7 +47,7 @@ export async function createWorker(
     executors: executors({
       allow: await liveAllowList(config, database, context.localClock, context.closers),
       now,
-      identity: callIdentity(config, database, identity, now, context.newId),
+      identity: callIdentity(config, database, identity, now),
     }),
     now,
     timer: (delayMs, fire) => clock.timer(delayMs, fire),

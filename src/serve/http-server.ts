@@ -11,6 +11,8 @@ import type { Database } from '../storage/database.ts';
 import { isDatabaseUnavailable } from '../storage/database-unavailable.ts';
 import { recordManualTick } from './activity-log.ts';
 import { apiServices } from './api-services.ts';
+import { audited } from '../storage/audited-store.ts';
+import { actorScope, currentActor } from './request-actor.ts';
 import type { Identity } from './identity.ts';
 import { readiness } from './readiness.ts';
 
@@ -31,6 +33,9 @@ export interface HttpServerInput {
 
 export function createHttpServer(input: HttpServerInput) {
   const { config, database, logger, metrics, identity: tokens, now, newId } = input;
+  const services = apiServices(database, { now, newId }, tokens.box, (tick) =>
+    recordManualTick(metrics, logger, tick),
+  );
   return buildApp({
     logger,
     metrics,
@@ -39,15 +44,32 @@ export function createHttpServer(input: HttpServerInput) {
     ...(input.servesApi
       ? {
           oauth: {
-            token: (request) => tokens.service.token(request),
+            token: tokens.token,
             jwks: () => tokens.service.jwks(),
             isUnavailable: isDatabaseUnavailable,
           },
           api: {
             mail: input.mail,
-            ...apiServices(database, { now, newId }, tokens.box, (tick) =>
-              recordManualTick(metrics, logger, tick),
-            ),
+            ...services,
+            stores: {
+              ...services.stores,
+              tenants: audited(
+                database,
+                (on) => ({
+                  enableUserScheduling: (tenantId: string, at: number) =>
+                    tokens.registerScheduling(on, tenantId, at),
+                }),
+                {
+                  enableUserScheduling: {
+                    action: () => 'registration.register',
+                    target: (args) => ({ kind: 'tenant', id: args[0] as string }),
+                  },
+                },
+                { now, actor: currentActor },
+              ),
+            },
+            authorization: tokens.authorization,
+            actorScope,
             credentials: [
               bearerCredential(async (header) => {
                 const verified = await tokens.service.authenticate(header);

@@ -1,5 +1,6 @@
 // Every store the REST API uses, over one database: what main.ts hands to the HTTP layer.
 import type { SecretSeal } from '../core/callee-config.ts';
+import { auditLogStore } from './audit-log-store.ts';
 import type { Database } from './database.ts';
 import { isDatabaseUnavailable, isReferenceGone } from './database-unavailable.ts';
 import { idempotencyStore } from './idempotency-store.ts';
@@ -27,6 +28,7 @@ export function apiStores(database: Database, secrets: SecretSeal) {
         enableUserScheduling(database, tenantId, now),
     },
     audit: scheduleAuditStore(database),
+    auditLog: auditLogStore(database),
     runs: runAdminStore(database),
     tenantBudget: tenantBudgetStore(database),
     isUnavailable: isDatabaseUnavailable,

@@ -5,7 +5,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AuditAction, AuditLogEntry, NewAuditEntry } from '../core/audit-actions.ts';
 import type { Database } from './database.ts';
 import { parseNullableObject, toNullableJson } from './json-column.ts';
-import { uuidv7 } from './new-id.ts';
+import { sequentialUuidv7 } from './new-id.ts';
 import type { Schema } from './schema.ts';
 import type { AuditLogTable } from './schema-identity.ts';
 
@@ -18,7 +18,7 @@ export async function appendAudit(
   await executor
     .insertInto('audit_log')
     .values({
-      id: uuidv7(at),
+      id: sequentialUuidv7(at),
       tenant_id: entry.actor.tenantId,
       at,
       actor_kind: entry.actor.kind,

@@ -1,5 +1,7 @@
 // OAuth clients (migration 0005). Every read that serves a request is scoped by tenant; the one
 // lookup by public client id is the token endpoint's, which learns the tenant from the row.
+// Lists, reads and deletes see machine clients only: the tenant's scheduling app
+// (auth/scheduling-app.ts) is Rota's own, not an admin's to remove.
 import type { Database } from './database.ts';
 import type { Insertable, Selectable } from 'kysely';
 import type { OAuthClientTable } from './schema-identity.ts';
@@ -41,7 +43,7 @@ export async function listClients(
   database: Database,
   tenantId: string | undefined,
 ): Promise<ClientSummary[]> {
-  let query = database.db.selectFrom('oauth_clients').select(SUMMARY);
+  let query = database.db.selectFrom('oauth_clients').select(SUMMARY).where('kind', '=', 'machine');
   if (tenantId !== undefined) query = query.where('tenant_id', '=', tenantId);
   return query.orderBy('created_at').orderBy('id').execute();
 }
@@ -54,6 +56,7 @@ export async function findClient(
   return database.db
     .selectFrom('oauth_clients')
     .select(SUMMARY)
+    .where('kind', '=', 'machine')
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .executeTakeFirst();
@@ -67,6 +70,7 @@ export async function deleteClient(
 ): Promise<boolean> {
   const result = await database.db
     .deleteFrom('oauth_clients')
+    .where('kind', '=', 'machine')
     .where('tenant_id', '=', tenantId)
     .where('id', '=', id)
     .executeTakeFirst();
@@ -80,6 +84,7 @@ export async function deleteClientByClientId(
 ): Promise<boolean> {
   const result = await database.db
     .deleteFrom('oauth_clients')
+    .where('kind', '=', 'machine')
     .where('client_id', '=', clientId)
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uuidv7 } from './new-id.ts';
+import { sequentialUuidv7, uuidv7 } from './new-id.ts';
 
 describe('uuidv7', () => {
   it('is a version 7, variant 1 UUID carrying the millisecond it was made', () => {
@@ -16,5 +16,17 @@ describe('uuidv7', () => {
   it('makes distinct ids within one millisecond', () => {
     const ids = new Set(Array.from({ length: 1000 }, () => uuidv7(1_800_000_000_000)));
     expect(ids.size).toBe(1000);
+  });
+});
+
+describe('sequentialUuidv7', () => {
+  it('sorts in the order made, within one millisecond too, and stays a v7 UUID', () => {
+    const ids = Array.from({ length: 5000 }, () => sequentialUuidv7(1_700_000_000_000));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids.slice(0, 10))
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // An earlier clock reading never sorts before what was already made.
+    expect(sequentialUuidv7(1_600_000_000_000) > ids[ids.length - 1]!).toBe(true);
   });
 });

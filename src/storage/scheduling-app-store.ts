@@ -1,7 +1,7 @@
 // The tenant's scheduling app (migration 0012): the one OAuth client per tenant through which its
 // users grant Rota the right to act for them. A partial unique index makes "one per tenant"
 // a fact, so registering twice, or two replicas migrating at once, leaves one.
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Database } from './database.ts';
 import type { OAuthClientTable } from './schema-identity.ts';
 
@@ -15,7 +15,13 @@ export async function ensureSchedulingAppRow(
   await database.db
     .insertInto('oauth_clients')
     .values({ ...row, kind: 'scheduling_app' })
-    .onConflict((oc) => oc.column('tenant_id').where('kind', '=', 'scheduling_app').doNothing())
+    // The target repeats the partial index's predicate literally: SQLite matches it by text.
+    .onConflict((oc) =>
+      oc
+        .column('tenant_id')
+        .where(sql<boolean>`kind = 'scheduling_app'`)
+        .doNothing(),
+    )
     .execute();
   const app = await findSchedulingApp(database, row.tenant_id);
   if (app === undefined) throw new Error('the scheduling app was not stored');

@@ -14,6 +14,7 @@ import { outboxTransport } from '../../src/mail/outbox-transport.ts';
 import { testSecretBox } from '../../src/auth/auth.test-helpers.ts';
 import type { SecretBox } from '../../src/auth/secret-box.ts';
 import { apiServices } from '../../src/main.ts';
+import { actorScope } from '../../src/serve/request-actor.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { uuidv7 } from '../../src/storage/new-id.ts';
 import { testTokens } from './test-authenticator.ts';
@@ -97,6 +98,7 @@ export async function apiHarness(
     api: {
       ...apiServices(database, { now: () => now, newId: () => uuidv7(now) }, secrets),
       credentials: [bearerCredential(tokens.authenticate)],
+      actorScope,
       onSchedulesChanged: () => void wakes++,
       mail: createMailService({ ...mail, newId: () => uuidv7(now) }),
       ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),

@@ -7,6 +7,7 @@
 // and the error `slow_down` (RFC 8628's word for "poll less often", the nearest OAuth has).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenRequest, TokenResponse } from '../../core/token-request.ts';
+import { FORM, parseForm, REPEATED } from '../form-body.ts';
 import { TokenBuckets, type Rate } from '../rate-limit.ts';
 
 export interface OAuthEndpoints {
@@ -38,7 +39,6 @@ export const DEFAULT_TOKEN_RATE_LIMITS: TokenRateLimits = {
 
 const RETRY_AFTER_SECONDS = 5;
 
-const FORM = 'application/x-www-form-urlencoded';
 const TOKEN_BODY_LIMIT = 16 * 1024;
 
 /** Registers the routes in an encapsulated context: the form parser stays with them. */
@@ -86,18 +86,6 @@ export function registerOAuthRoutes(
 }
 
 const UNSUPPORTED = Symbol('unsupported body');
-const REPEATED = Symbol('repeated parameter');
-
-type Fields = Record<string, string | typeof REPEATED>;
-
-/** URLSearchParams does the decoding; a parameter given twice is an error (RFC 6749 3.2). */
-function parseForm(body: string): Fields {
-  const fields: Fields = {};
-  for (const [name, value] of new URLSearchParams(body))
-    fields[name] = Object.hasOwn(fields, name) ? REPEATED : value;
-  return fields;
-}
-
 interface TokenLimiter {
   readonly clientIds: TokenBuckets;
   readonly addresses: TokenBuckets;
@@ -153,6 +141,7 @@ async function token(
     redirectUri: values.redirect_uri as string | undefined,
     codeVerifier: values.code_verifier as string | undefined,
     refreshToken: values.refresh_token as string | undefined,
+    ip: request.ip,
   });
   if (!outcome.ok) {
     const unauthorised = outcome.error === 'invalid_client';

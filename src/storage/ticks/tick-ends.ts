@@ -1,6 +1,8 @@
 // Ending ticks (SPEC section 3 step 7): runs still queued at their tick's deadline fail with
 // `tick_deadline`; a tick whose runs have all ended gets its outcome, and its schedule's failure
 // streak moves on (pausing it when `pause_after_failures` says so) and its digest is queued.
+import { systemActor } from '../../core/audit-actions.ts';
+import { appendAudit } from '../audit-log-store.ts';
 import { LIVE_RUN_STATUSES, movingFrom, TERMINAL_RUN_STATUSES } from '../../core/run-state.ts';
 import type { Database } from '../database.ts';
 import { queueTickDigest } from '../digests/delivery-queue.ts';
@@ -125,7 +127,7 @@ export async function endTick(database: Database, end: TickEnd): Promise<boolean
     if (ended.numUpdatedRows === 0n) return false;
     const schedule = await trx
       .selectFrom('schedules')
-      .select('consecutive_failures')
+      .select(['consecutive_failures', 'tenant_id'])
       .where('id', '=', end.scheduleId)
       .executeTakeFirst();
     if (schedule === undefined) return true;
@@ -148,6 +150,18 @@ export async function endTick(database: Database, end: TickEnd): Promise<boolean
       }))
       .where('id', '=', end.scheduleId)
       .execute();
+    if (pauseNote !== null)
+      await appendAudit(
+        trx,
+        {
+          actor: systemActor(schedule.tenant_id),
+          action: 'schedule.pause',
+          target: { kind: 'schedule', id: end.scheduleId },
+          outcome: 'success',
+          detail: { note: pauseNote },
+        },
+        end.now,
+      );
     await queueTickDigest(trx, {
       tickId: end.tickId,
       scheduleId: end.scheduleId,
