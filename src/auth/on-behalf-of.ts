@@ -97,8 +97,7 @@ export class OnBehalfOf {
     const party = facts === undefined ? undefined : actingParty(facts);
     if (party === undefined)
       return failed('Authorization failed: this run acts for nobody Rota can name.');
-    // Before the grant's refresh: it signs inside its write transaction, and a first key must not
-    // be created from within that (SQLite has one writer).
+    // The key first: a first key is never created while a grant's refresh holds the writer.
     const key = await this.#o.keys.signingKey();
     if (party.kind === 'user') {
       const live = await this.#liveGrant(party);
