@@ -133,7 +133,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<Runn
       logger.info({ transport: transport.description }, 'digest mailer started');
     }
     if (role === 'all' || role === 'worker') {
-      const worker = await createWorker(roles, tokens.box);
+      const worker = await createWorker(roles, tokens);
       await worker.start();
       closers.add(() => worker.stop(config.shutdownGraceSeconds * 1000));
       logger.info({ concurrency: config.workerConcurrency }, 'worker started');

@@ -5,6 +5,7 @@ import type { NewTick } from './firing-records.ts';
 import type { RunTargetKind } from './run-records.ts';
 import type { DigestStatus } from './digest-delivery.ts';
 import type { Severity } from './finding-severity.ts';
+import type { GrantFacts } from './grant-status.ts';
 import type { RunStatus } from './run-state.ts';
 
 export const DigestKind = {
@@ -154,6 +155,12 @@ export interface DigestSource {
   }[];
   /** Names of the journeys and test plans the items and runs point at. */
   readonly targetNames: ReadonlyMap<string, string>;
+  /**
+   * Who the schedule runs as and, for a user, their latest grant (null before the first): the
+   * digest warns about a grant close to its end. Absent: a client's, as before people existed.
+   */
+  readonly owner?:
+    { readonly kind: 'client' } | { readonly kind: 'user'; readonly grant: GrantFacts | null };
 }
 
 /** A digest as the API shows it (the outbox, the force-send answer): snake_case, ISO instants. */

@@ -116,7 +116,9 @@ export const ERROR_CODES = {
   // Run failures (SPEC section 4).
   schema_mismatch: run('The target no longer validates against its agents and tools.'),
   invalid_parameters: run('Runtime parameters do not match the target’s inputs.'),
-  authorization_failed: run('The schedule owner has no live grant.'),
+  authorization_failed: run(
+    'The user the run acts for (the schedule’s owner, or who started it) has no live grant.',
+  ),
   tick_deadline: run('The run was still queued when its tick’s deadline passed.'),
   agent_error: run('An agent call failed.', true),
   agent_timeout: run('An agent call exceeded its step timeout.', true),

@@ -20,6 +20,8 @@ export interface FiringSchedule {
   readonly catchup_window_hours: number;
   readonly tick_deadline_minutes: number;
   readonly owner_kind: 'client' | 'user';
+  /** The user's id, or the machine client's client id. */
+  readonly owner_id: string;
   readonly next_fire_at: number | null;
 }
 

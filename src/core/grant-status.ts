@@ -61,3 +61,28 @@ export const GRANT_EXPIRY_WARNING_MS = 7 * 24 * 3600 * 1000;
 /** Whether an active grant ends within the warning period after `now`. */
 export const grantExpiresSoon = (grant: GrantFacts, now: number): boolean =>
   grantStatus(grant, now) === 'active' && grant.expires_at - now <= GRANT_EXPIRY_WARNING_MS;
+
+/** Whose authorisation a run needed: a tick's runs act for the schedule's owner (issue 13). */
+export type ActingFor = 'schedule_owner' | 'run_starter';
+
+const WHO: Readonly<Record<ActingFor, string>> = {
+  schedule_owner: 'the schedule’s owner',
+  run_starter: 'the user who started this run',
+};
+
+const WHY_NOT: Readonly<Record<'none' | 'expired' | 'revoked', string>> = {
+  none: 'has not authorised Rota to act on their behalf',
+  expired: 'has an authorisation that expired',
+  revoked: 'has an authorisation that was revoked',
+};
+
+/**
+ * The message of a run that failed with `authorization_failed`: seed 1's troubleshooting steps
+ * ("Authorization failed" in run history: go to the Schedule tab, click Authorize).
+ */
+export const authorizationFailedMessage = (
+  status: 'none' | 'expired' | 'revoked',
+  actingFor: ActingFor = 'schedule_owner',
+): string =>
+  `Authorization failed: ${WHO[actingFor]} ${WHY_NOT[status]}. Go to the Schedule tab, click ` +
+  'Authorize to refresh your credentials, and complete the authorization flow.';

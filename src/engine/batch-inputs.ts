@@ -1,10 +1,13 @@
 // What a batch of ticks reads once and shares: each tenant's spend per budget day (kept current
-// as the batch is planned) and the fire times around a tick that the auto budget's K counts.
+// as the batch is planned), the fire times around a tick that the auto budget's K counts, and the
+// state of each user-owned schedule's owner grant.
 import { MS_PER_DAY, MS_PER_HOUR } from '../core/civil-date.ts';
 import { fireTimesBetween, type CompiledCadence } from '../core/next-fire-times.ts';
 import { tenantDay, tenantLeft } from '../core/tenant-day.ts';
 import type { Cadence } from '../core/cadence.ts';
 import type { FiringSchedule, TickContext } from '../core/firing-records.ts';
+import { grantStatus, type GrantFacts } from '../core/grant-status.ts';
+import type { TickOwner } from '../core/plan-tick.ts';
 import type { TickTransaction } from './scheduler-store.ts';
 
 const COVERAGE_LOOKAHEAD_MS = 28 * MS_PER_DAY;
@@ -69,5 +72,30 @@ export class FireTimesCache {
       byCadence.set(key, times);
     }
     return times;
+  }
+}
+
+/**
+ * Who each schedule of a batch runs as (SPEC section 3 step 5): a machine client needs nothing
+ * more; a user needs a live grant. The owners' latest grants are read in one query per batch and
+ * judged at the pass's `now`, when the runs would start, whatever the fire time of a catch-up tick.
+ */
+export class OwnerGrants {
+  private readonly grants: ReadonlyMap<string, GrantFacts>;
+
+  private constructor(grants: ReadonlyMap<string, GrantFacts>) {
+    this.grants = grants;
+  }
+
+  static async load(
+    store: Pick<TickTransaction, 'ownerGrants'>,
+    schedules: readonly FiringSchedule[],
+  ): Promise<OwnerGrants> {
+    return new OwnerGrants(await store.ownerGrants(schedules));
+  }
+
+  owner(schedule: FiringSchedule, now: number): TickOwner {
+    if (schedule.owner_kind === 'client') return { kind: 'client' };
+    return { kind: 'user', grant: grantStatus(this.grants.get(schedule.id), now) };
   }
 }

@@ -3,8 +3,9 @@
 // queued are their live runs). Pure but for the ids it is handed; storage makes the rows.
 import { MS_PER_MINUTE } from '../core/civil-date.ts';
 import { ERROR_CODES } from '../core/error-codes.ts';
+import { authorizationFailedMessage } from '../core/grant-status.ts';
 import type { ItemState, NewRun, PlannedTick, TickContext } from '../core/firing-records.ts';
-import { planTick, type TickOwner, type TickPlan } from '../core/plan-tick.ts';
+import { planTick, type PlannedRun, type TickOwner, type TickPlan } from '../core/plan-tick.ts';
 import type { TickTrigger } from '../core/tick-outcome.ts';
 
 export interface TickInputs {
@@ -15,6 +16,8 @@ export interface TickInputs {
   readonly dispatchAt: number | null;
   readonly fireTimes: readonly number[];
   readonly tenantLeft: number | null;
+  /** Who the schedule runs as, and for a user the state of their grant (batch-inputs.ts). */
+  readonly owner: TickOwner;
 }
 
 /** One tick's plan and rows, and the items as the next tick of the same pass will see them. */
@@ -25,10 +28,7 @@ export function buildTick(
   inputs: TickInputs,
 ): { readonly write: PlannedTick; readonly plan: TickPlan; readonly items: readonly ItemState[] } {
   const { schedule } = context;
-  const { fireTime, trigger, now } = inputs;
-  // Until user grants exist (the identity issue), a user-owned schedule has none.
-  const owner: TickOwner =
-    schedule.owner_kind === 'client' ? { kind: 'client' } : { kind: 'user', grant: 'none' };
+  const { fireTime, trigger, now, owner } = inputs;
   const plan = planTick({
     trigger,
     fireTime,
@@ -64,7 +64,7 @@ export function buildTick(
       status: run.status,
       agents_spawned: run.agentCost,
       error_code: run.errorCode,
-      error_message: run.errorCode === null ? null : ERROR_CODES[run.errorCode].summary,
+      error_message: errorMessage(run.errorCode, owner),
       after_run_id: run.afterRunId,
       dispatch_at: failed ? null : inputs.dispatchAt,
       finished_at: failed ? now : null,
@@ -112,4 +112,12 @@ export function buildTick(
       cancelRunIds: plan.runs.flatMap((run) => (run.cancelRunId === null ? [] : [run.cancelRunId])),
     },
   };
+}
+
+/** A failed run's message: for a missing grant, seed 1's troubleshooting steps. */
+function errorMessage(code: PlannedRun['errorCode'], owner: TickOwner): string | null {
+  if (code === null) return null;
+  if (code === 'authorization_failed' && owner.kind === 'user' && owner.grant !== 'active')
+    return authorizationFailedMessage(owner.grant);
+  return ERROR_CODES[code].summary;
 }

@@ -12,7 +12,7 @@ import type { CompiledCadence } from '../core/next-fire-times.ts';
 import { tenantDay, tenantLeft } from '../core/tenant-day.ts';
 import type { TickTrigger } from '../core/tick-outcome.ts';
 import { summariseTick, type TickSummary } from './tick-summary.ts';
-import { FireTimesCache, TenantBudgets } from './batch-inputs.ts';
+import { FireTimesCache, OwnerGrants, TenantBudgets } from './batch-inputs.ts';
 import { buildTick } from './build-tick.ts';
 import { decideFiring, jitteredDispatch, type Compiled, type Firing } from './firing-decision.ts';
 import type { FiringStore, TickTransaction } from './scheduler-store.ts';
@@ -213,6 +213,10 @@ async function fireBatch(
     firings.flatMap((f) => f.toTick.map(({ at }) => ({ tenant: f.context.tenant, at }))),
   );
   const fireTimes = new FireTimesCache();
+  const owners = await OwnerGrants.load(
+    trx,
+    firings.map((f) => f.context.schedule),
+  );
   const ticks: PlannedTick[] = [];
   for (const firing of firings) {
     let items = firing.context.items;
@@ -225,6 +229,7 @@ async function fireBatch(
         dispatchAt: trigger === 'schedule' ? jitteredDispatch(firing, at) : null,
         fireTimes: fireTimes.around(firing.compiled, firing.context.schedule, at),
         tenantLeft: budgets.left(firing.context.tenant, at),
+        owner: owners.owner(firing.context.schedule, now),
       });
       budgets.spend(firing.context.tenant, at, built.plan.agentsSpawned);
       ticks.push(built.write);
@@ -272,6 +277,7 @@ export async function tickOnce(
     const { schedule, tenant } = context;
     await trx.holdBudgets([tenant.id]);
     const spent = await trx.agentsSpentSince(tenant.id, tenantDay(tenant.timezone, fireTime).start);
+    const owners = await OwnerGrants.load(trx, [schedule]);
     const { write } = buildTick(deps.newId, context, context.items, {
       fireTime,
       trigger,
@@ -279,6 +285,7 @@ export async function tickOnce(
       dispatchAt: null,
       fireTimes: new FireTimesCache().around(compiled, schedule, fireTime),
       tenantLeft: tenantLeft(tenant.daily_agent_budget, spent),
+      owner: owners.owner(schedule, now),
     });
     const { written, tickId } = await trx.writeTick(write);
     return { tickId, summary: written ? summariseTick(write) : null };

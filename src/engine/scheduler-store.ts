@@ -8,6 +8,7 @@ import type {
   TickBatchWritten,
   TickContext,
 } from '../core/firing-records.ts';
+import type { GrantFacts } from '../core/grant-status.ts';
 import type { TickOutcome } from '../core/tick-outcome.ts';
 import type { RunStatus } from '../core/run-state.ts';
 import type { ExpiredLeases } from '../core/work-records.ts';
@@ -37,6 +38,11 @@ export interface TickTransaction {
   loadTickContext(scheduleId: string, now: number): Promise<TickContext | undefined>;
   /** Agents the tenant's runs have spawned (or are set to spawn) since `dayStart`. */
   agentsSpentSince(tenantId: string, dayStart: number): Promise<number>;
+  /**
+   * The latest grant of each user-owned schedule's owner, by schedule id, in one query per batch;
+   * an owner without any grant is absent (SPEC section 3 step 5).
+   */
+  ownerGrants(schedules: readonly FiringSchedule[]): Promise<ReadonlyMap<string, GrantFacts>>;
   /** `beforeAdvance` runs between the ticks and the advances (fault tests stop there). */
   writeTickBatch(
     batch: PlannedBatch,

@@ -162,3 +162,80 @@ describe('buildDigestModel', () => {
     expect(model.schedule.url).toBe('https://rota.test/schedules/s');
   });
 });
+
+describe('buildDigestModel: the owner’s authorisation', () => {
+  const DAY = 24 * HOUR;
+  const skippedFor = (reason: string, itemId: string, rank: number) => ({
+    tick_id: 'tick-1',
+    item_id: itemId,
+    rank,
+    score: null,
+    outcome: 'skipped' as const,
+    reason,
+    errors: null,
+  });
+
+  it('says how many items did not run for want of a grant, and links to re-authorise', () => {
+    const model = buildDigestModel(
+      source({
+        items: [item('a', null), item('b', null)],
+        targetNames: new Map([
+          ['j-a', 'Checkout'],
+          ['j-b', 'Search'],
+        ]),
+        decisions: [
+          skippedFor('authorization_expired', 'a', 1),
+          skippedFor('authorization_expired', 'b', 2),
+        ],
+        owner: { kind: 'user', grant: { status: 'active', expires_at: FIRE - HOUR } },
+      }),
+      options,
+    );
+    expect(model.authorization).toEqual({
+      skipped:
+        '2 items did not run: the schedule owner’s authorisation expired. Their runs failed with “Authorization failed”. Re-authorise in the Schedule tab and the next tick runs normally.',
+      expiring: null,
+      url: 'https://rota.test/schedules/s',
+    });
+    expect(model.skipped).toEqual([
+      { target: 'Checkout', reason: 'the schedule owner’s authorisation expired' },
+      { target: 'Search', reason: 'the schedule owner’s authorisation expired' },
+    ]);
+  });
+
+  it('names a missing or revoked grant as not authorised', () => {
+    const model = buildDigestModel(
+      source({
+        items: [item('a', null)],
+        decisions: [skippedFor('authorization_required', 'a', 1)],
+        owner: { kind: 'user', grant: null },
+      }),
+      options,
+    );
+    expect(model.authorization?.skipped).toMatch(
+      /^1 item did not run: the schedule owner has not authorised Rota, or revoked it\./,
+    );
+  });
+
+  it('warns of a live grant that ends within seven days of the tick, in the schedule’s zone', () => {
+    const soon = buildDigestModel(
+      source({ owner: { kind: 'user', grant: { status: 'active', expires_at: FIRE + 6 * DAY } } }),
+      options,
+    );
+    expect(soon.authorization).toEqual({
+      skipped: null,
+      expiring:
+        'The schedule owner’s authorisation expires on Sunday, January 10, 2027, 9:00 AM EST. Re-authorise before then so that its runs keep going.',
+      url: 'https://rota.test/schedules/s',
+    });
+  });
+
+  it('says nothing for a grant with more than seven days left, a revoked one, or a client’s schedule', () => {
+    for (const owner of [
+      { kind: 'user' as const, grant: { status: 'active' as const, expires_at: FIRE + 8 * DAY } },
+      { kind: 'user' as const, grant: { status: 'revoked' as const, expires_at: FIRE + DAY } },
+      { kind: 'client' as const },
+    ])
+      expect(buildDigestModel(source({ owner }), options).authorization).toBeNull();
+  });
+});

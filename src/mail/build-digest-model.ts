@@ -5,6 +5,7 @@ import { MS_PER_HOUR } from '../core/civil-date.ts';
 import { atOrAbove, SEVERITIES, SEVERITY_LABELS, type Severity } from '../core/finding-severity.ts';
 import { RUN_STATUS_LABELS } from '../core/run-state.ts';
 import type { DigestSource } from '../core/digest-records.ts';
+import { digestAuthorization } from './digest-authorization.ts';
 import type { DigestModel, DigestOverdueItem, DigestRun } from './digest-model.ts';
 import { formatDuration, formatLongLocalTime, formatShortLocalTime } from './local-time.ts';
 
@@ -109,8 +110,9 @@ export function buildDigestModel(source: DigestSource, options: DigestModelOptio
     });
 
   const count = (status: DigestRun['status']) => runs.filter((r) => r.status === status).length;
+  const scheduleUrl = link('schedules', schedule.id);
   return {
-    schedule: { name: schedule.name, url: link('schedules', schedule.id) },
+    schedule: { name: schedule.name, url: scheduleUrl },
     project: source.projectName,
     tick: {
       time: formatLongLocalTime(tick.fire_time, timeZone),
@@ -139,6 +141,7 @@ export function buildDigestModel(source: DigestSource, options: DigestModelOptio
     hiddenFindings: source.findings.length - shown.length,
     minSeverity: options.minSeverity,
     skipped,
+    authorization: digestAuthorization(source, scheduleUrl, timeZone),
     coverageWindowHours: schedule.coverageWindowHours,
     overdue: mostOverdue(source, targetName, new Set(source.runs.map((r) => r.item_id))),
   };

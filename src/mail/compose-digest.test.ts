@@ -47,6 +47,7 @@ const model = (over: Partial<DigestModel> = {}): DigestModel => ({
   hiddenFindings: 0,
   minSeverity: null,
   skipped: [],
+  authorization: null,
   coverageWindowHours: 120,
   overdue: [],
   ...over,
@@ -130,5 +131,30 @@ describe('composeDigest', () => {
     const { html } = composeDigest(model());
     expect(html).not.toMatch(/<img|<link|<style|<script|src=|url\(/i);
     expect(html.match(/style="/g)?.length).toBeGreaterThan(20);
+  });
+});
+
+describe('composeDigest: the owner’s authorisation', () => {
+  const authorization = {
+    skipped: '2 items did not run: the schedule owner’s authorisation expired.',
+    expiring: null,
+    url: 'https://rota.test/schedules/s1?a=1&b=2',
+  };
+
+  it('tells in both parts what did not run and where to re-authorise', () => {
+    const { text, html } = composeDigest(model({ authorization }));
+    expect(text).toContain(
+      'AUTHORISATION\n- 2 items did not run: the schedule owner’s authorisation expired.\nRe-authorise: https://rota.test/schedules/s1?a=1&b=2',
+    );
+    expect(html).toContain('2 items did not run: the schedule owner’s authorisation expired.');
+    expect(html).toContain(
+      '<a href="https://rota.test/schedules/s1?a=1&amp;b=2" style="color:#0969da;text-decoration:underline">Re-authorise in the Schedule tab</a>',
+    );
+  });
+
+  it('leaves the section out when there is nothing to say', () => {
+    const { text, html } = composeDigest(model());
+    expect(text).not.toContain('AUTHORISATION');
+    expect(html).not.toContain('Re-authorise');
   });
 });

@@ -115,6 +115,16 @@ export function digestHtml(model: DigestModel, subject: string): string {
         `<p style="margin:12px 0 0;padding:8px 12px;border-left:4px solid #9a6700;background:#fff8c5;font-size:14px;color:#1f2328">${e(model.notice)}</p>`,
       ),
     );
+  const { authorization } = model;
+  if (authorization !== null)
+    sections.push(
+      heading('Authorisation'),
+      block(
+        [authorization.skipped, authorization.expiring]
+          .flatMap((line) => (line === null ? [] : [paragraph(e(line))]))
+          .join('') + paragraph(link(authorization.url, 'Re-authorise in the Schedule tab')),
+      ),
+    );
   sections.push(
     heading('Summary'),
     block(

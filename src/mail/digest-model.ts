@@ -34,6 +34,16 @@ export interface DigestSkip {
   readonly reason: string;
 }
 
+/** The schedule owner's authorisation, when the digest has something to say about it. */
+export interface DigestAuthorization {
+  /** Items the tick could not start for want of a live grant, and what to do; null: none. */
+  readonly skipped: string | null;
+  /** A live grant that ends within seven days of the tick; null: none. */
+  readonly expiring: string | null;
+  /** Where to re-authorise: the schedule's page (its Schedule tab has the Authorize button). */
+  readonly url: string;
+}
+
 export interface DigestOverdueItem {
   readonly target: string;
   /** "never ran", "last ran 130 h before this tick". */
@@ -78,6 +88,8 @@ export interface DigestModel {
   readonly hiddenFindings: number;
   readonly minSeverity: Severity | null;
   readonly skipped: readonly DigestSkip[];
+  /** Null when the owner's authorisation needs no word (a client's schedule, a live grant). */
+  readonly authorization: DigestAuthorization | null;
   readonly coverageWindowHours: number;
   readonly overdue: readonly DigestOverdueItem[];
 }

@@ -17,6 +17,13 @@ export function digestText(model: DigestModel): string {
   out.push(`Project: ${model.project}`);
   out.push(`Tick: ${model.tick.time} (${model.tick.trigger}) — ${model.tick.outcome}`);
   if (model.notice !== null) out.push('', `Note: ${model.notice}`);
+  const { authorization } = model;
+  if (authorization !== null) {
+    out.push('', 'AUTHORISATION');
+    for (const line of [authorization.skipped, authorization.expiring])
+      if (line !== null) out.push(`- ${line}`);
+    out.push(`Re-authorise: ${authorization.url}`);
+  }
   out.push('', ...summaryLines(model).map((line) => `${line.label}: ${line.value}`));
 
   if (model.runs.length > 0) {

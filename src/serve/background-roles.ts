@@ -8,7 +8,6 @@ import type { Metrics } from '../http/metrics.ts';
 import type { Logger } from '../logger.ts';
 import { DigestMailer } from '../mail/digest-mailer.ts';
 import type { DigestTransport } from '../mail/digest-transport.ts';
-import type { SecretBox } from '../auth/secret-box.ts';
 import type { Database } from '../storage/database.ts';
 import { mailStore } from '../storage/mail-storage.ts';
 import { schedulerStore } from '../storage/scheduler-storage.ts';
@@ -17,7 +16,9 @@ import { executors } from '../worker/executors/registry.ts';
 import { Worker } from '../worker/worker.ts';
 import { logDelivery, recordRound, recordRunEnd } from './activity-log.ts';
 import { liveAllowList } from './allow-list.ts';
+import { callIdentity } from './call-identity.ts';
 import type { Closers } from './closers.ts';
+import type { Identity } from './identity.ts';
 
 export interface RoleContext {
   readonly config: Config;
@@ -33,7 +34,10 @@ export interface RoleContext {
   readonly closers: Closers;
 }
 
-export async function createWorker(context: RoleContext, secrets: SecretBox): Promise<Worker> {
+export async function createWorker(
+  context: RoleContext,
+  identity: Pick<Identity, 'box' | 'keys' | 'grants'>,
+): Promise<Worker> {
   const { config, database, logger, metrics, clock } = context;
   const now = () => clock.now();
   return new Worker({
@@ -43,10 +47,11 @@ export async function createWorker(context: RoleContext, secrets: SecretBox): Pr
     executors: executors({
       allow: await liveAllowList(config, database, context.localClock, context.closers),
       now,
+      identity: callIdentity(config, database, identity, now),
     }),
     now,
     timer: (delayMs, fire) => clock.timer(delayMs, fire),
-    secrets,
+    secrets: identity.box,
     onError: (error) => logger.error({ err: error }, 'the worker hit an error'),
     onRunEnded: (end) => recordRunEnd(metrics, logger, end),
   });

@@ -58,6 +58,7 @@ export function firingSchedule(
     catchup_window_hours: row.catchup_window_hours,
     tick_deadline_minutes: row.tick_deadline_minutes,
     owner_kind: row.owner_kind,
+    owner_id: row.owner_id,
     next_fire_at: row.next_fire_at,
   };
 }

@@ -119,3 +119,46 @@ export async function holderRole(
     .executeTakeFirst();
   return row?.role;
 }
+
+/** A user's latest grant as the scheduler judges it, keyed by `tenant id/user id`. */
+export type GrantFactsByUser = ReadonlyMap<string, Pick<GrantRow, 'id' | 'status' | 'expires_at'>>;
+
+export const userKey = (tenantId: string, userId: string): string => `${tenantId}/${userId}`;
+
+// Users per IN list: far below either database's bound-parameter limit.
+const USERS_PER_QUERY = 500;
+
+/**
+ * The latest grant of each of many users in one query per 500 users (the scheduler's batch):
+ * users without a grant are absent from the map.
+ */
+export async function latestGrantsOf(
+  executor: Kysely<Schema>,
+  users: readonly { readonly tenantId: string; readonly userId: string }[],
+): Promise<GrantFactsByUser> {
+  const wanted = new Set(users.map((u) => userKey(u.tenantId, u.userId)));
+  const ids = [...new Set(users.map((u) => u.userId))];
+  const latest = new Map<string, Pick<GrantRow, 'id' | 'status' | 'expires_at' | 'created_at'>>();
+  for (let i = 0; i < ids.length; i += USERS_PER_QUERY) {
+    const rows = await executor
+      .selectFrom('grants')
+      .select(['id', 'tenant_id', 'user_id', 'status', 'expires_at', 'created_at'])
+      .where('user_id', 'in', ids.slice(i, i + USERS_PER_QUERY))
+      .execute();
+    for (const { tenant_id, user_id, ...row } of rows) {
+      const key = userKey(tenant_id, user_id);
+      if (!wanted.has(key)) continue;
+      const seen = latest.get(key);
+      // The same order as latestGrant: newest first, then the greater id.
+      if (
+        seen === undefined ||
+        row.created_at > seen.created_at ||
+        (row.created_at === seen.created_at && row.id > seen.id)
+      )
+        latest.set(key, row);
+    }
+  }
+  return new Map(
+    [...latest].map(([key, { id, status, expires_at }]) => [key, { id, status, expires_at }]),
+  );
+}

@@ -21,6 +21,7 @@ import {
   loadTickContext,
   loadTickContexts,
   lockTenantBudgets,
+  ownerGrants,
 } from './ticks/tick-contexts.ts';
 import {
   endTick,
@@ -42,6 +43,7 @@ function tickTransaction(database: Database) {
       loadTickContext(database, scheduleId, now),
     agentsSpentSince: (tenantId: string, dayStart: number) =>
       agentsSpentSince(database, tenantId, dayStart),
+    ownerGrants: (schedules: readonly FiringSchedule[]) => ownerGrants(database, schedules),
     writeTickBatch: (batch: PlannedBatch, beforeAdvance?: () => Promise<void>) =>
       writeTickBatch(
         database,

@@ -57,7 +57,8 @@ export type StepErrorCode =
   | 'tool_error'
   | 'invalid_output'
   | 'ssrf_blocked'
-  | 'target_unreachable';
+  | 'target_unreachable'
+  | 'authorization_failed';
 
 /**
  * A step that failed; `retryable` failures are called again with backoff (run-runner.ts), waiting

@@ -4,6 +4,7 @@
 import type { DigestSource } from '../../core/digest-records.ts';
 import type { Database } from '../database.ts';
 import { readableCadence } from '../firing-rows.ts';
+import { latestGrant } from '../grant-store.ts';
 
 export async function loadDigestSource(
   database: Database,
@@ -23,10 +24,16 @@ export async function loadDigestSource(
       'schedules.coverage_window_hours as coverage',
       'projects.name as project',
       'tenants.daily_agent_budget as budget',
+      'schedules.owner_kind as owner_kind',
+      'schedules.owner_id as owner_id',
     ])
     .where('schedules.id', '=', tick.schedule_id)
     .executeTakeFirst();
   if (schedule === undefined) return undefined;
+  const grant =
+    schedule.owner_kind === 'user'
+      ? await latestGrant(db, tick.tenant_id, schedule.owner_id)
+      : undefined;
   const runs = await db
     .selectFrom('runs')
     .select([
@@ -96,5 +103,13 @@ export async function loadDigestSource(
     decisions,
     items,
     targetNames: names,
+    owner:
+      schedule.owner_kind === 'client'
+        ? { kind: 'client' }
+        : {
+            kind: 'user',
+            grant:
+              grant === undefined ? null : { status: grant.status, expires_at: grant.expires_at },
+          },
   };
 }

@@ -2,9 +2,11 @@
 // queries: the items, their live runs, the targets' cost, the tenants and their spend.
 import { sql } from 'kysely';
 import type { FiringSchedule, ItemState, TickContext } from '../../core/firing-records.ts';
+import type { GrantFacts } from '../../core/grant-status.ts';
 import { LIVE_RUN_STATUSES } from '../../core/run-state.ts';
 import type { Database } from '../database.ts';
 import { firingItem, firingSchedule } from '../firing-rows.ts';
+import { latestGrantsOf, userKey } from '../grant-store.ts';
 import type { ScheduleItemTable } from '../schema.ts';
 
 /** Everything one tick of the schedule needs, read now; undefined once it was deleted. */
@@ -204,4 +206,23 @@ export async function agentsSpentSince(
     .where('queued_at', '>=', dayStart)
     .executeTakeFirst();
   return Number(row?.spent ?? 0);
+}
+
+/** The latest grant of each user-owned schedule's owner, by schedule id (one query per batch). */
+export async function ownerGrants(
+  database: Database,
+  schedules: readonly FiringSchedule[],
+): Promise<Map<string, GrantFacts>> {
+  const owned = schedules.filter((s) => s.owner_kind === 'user');
+  if (owned.length === 0) return new Map();
+  const latest = await latestGrantsOf(
+    database.db,
+    owned.map((s) => ({ tenantId: s.tenant_id, userId: s.owner_id })),
+  );
+  const bySchedule = new Map<string, GrantFacts>();
+  for (const schedule of owned) {
+    const grant = latest.get(userKey(schedule.tenant_id, schedule.owner_id));
+    if (grant !== undefined) bySchedule.set(schedule.id, grant);
+  }
+  return bySchedule;
 }

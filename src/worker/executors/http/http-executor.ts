@@ -3,15 +3,21 @@
 // Idempotency-Key, so a re-attempt after a crash is recognisable as the same call; the answer is
 // `{ output, findings?, logs?, usage? }`. 5xx, 429 and connection failures are retried (honouring
 // Retry-After), other non-2xx answers fail the step at once.
+//
+// Each call carries `Authorization: Bearer <on-behalf-of JWT>` minted for it (docs/authorization.md),
+// unless the callee's own configuration sets an Authorization header (a third-party API's key):
+// then that is sent instead, as configured. Either way the call needs a live identity to act for,
+// so a run whose user has no live grant fails with `authorization_failed` before anything is sent.
 import { parseRetryAfter } from '../../../core/retry-after.ts';
 import type { AllowList } from '../../net/address-policy.ts';
 import { guardedFetch, OutboundBlocked, ResponseTooLarge } from '../../net/outbound-guard.ts';
+import type { CallCredential, CallIdentity } from '../../call-identity.ts';
 import { calleeError, StepFailed, type Executor, type StepCall } from '../../executor.ts';
 import { readStepResult } from './step-result.ts';
 
 export interface HttpCalleeConfig {
   readonly url: string;
-  /** Static headers (e.g. an API key) until on-behalf-of tokens arrive with the identity issue. */
+  /** Static headers (e.g. an API key); an Authorization among them replaces the token. */
   readonly headers: Readonly<Record<string, string>>;
 }
 
@@ -37,15 +43,40 @@ export function readHttpConfig(call: StepCall): HttpCalleeConfig {
 
 const snippet = (body: string): string => (body.length > 300 ? `${body.slice(0, 300)}…` : body);
 
+/** The call's Authorization header: the configured one, else a token minted for this call. */
+async function authorization(
+  identity: CallIdentity | undefined,
+  call: StepCall,
+  config: HttpCalleeConfig,
+): Promise<Record<string, string>> {
+  if (identity === undefined) return {};
+  if (!URL.canParse(config.url))
+    throw new StepFailed(calleeError(call.callee), `config.url ${config.url} is not a URL.`);
+  let credential: CallCredential;
+  try {
+    credential = await identity.onBehalfOf({ id: call.runId }, config.url);
+  } catch (error) {
+    throw new StepFailed(
+      calleeError(call.callee),
+      `Could not mint the call's on-behalf-of token: ${(error as Error).message}`,
+      true,
+    );
+  }
+  if (!credential.ok) throw new StepFailed(credential.code, credential.message);
+  const configured = Object.keys(config.headers).some((n) => n.toLowerCase() === 'authorization');
+  return configured ? {} : { authorization: `Bearer ${credential.bearer}` };
+}
+
 export function httpExecutor(deps: {
   readonly allow: AllowList;
   readonly now: () => number;
+  readonly identity?: CallIdentity;
 }): Executor {
   return {
     async call(call) {
       const config = readHttpConfig(call);
       const code = calleeError(call.callee);
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = await authorization(deps.identity, call, config);
       for (const [name, value] of Object.entries(config.headers))
         if (!RESERVED.has(name.toLowerCase())) headers[name] = value;
       let response;
