@@ -1,4 +1,4 @@
-// On-behalf-of tokens (SPEC section 7, issue 13 "Acting on behalf", ADR 48): for each call a run
+// On-behalf-of tokens (SPEC section 7, issue 13 "Acting on behalf", ADR 49): for each call a run
 // makes to an agent or tool, a short-lived JWT signed with Rota's keys (the same kid and JWKS as
 // every Rota token) saying whom the call acts for (`sub`), that Rota is the actor (`act`, RFC 8693
 // section 4.1) and where it may be used (`aud` = the callee's origin). A user's token is minted
