@@ -68,7 +68,10 @@ it('signs in, registers, authorises through the popup, acts on behalf, and stops
   });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   let offset = 0;
-  const clock: Clock = { now: () => Date.now() + offset, timer: systemClock.timer };
+  const clock: Clock = {
+    now: () => Date.now() + offset,
+    timer: (delayMs, fire) => systemClock.timer(delayMs, fire),
+  };
   // Every line logged, at debug: none may hold a password, token, code or refresh token.
   const log: string[] = [];
   const secrets: string[] = [PASSWORD];

@@ -30,7 +30,8 @@ export class CookieJar {
     } = {},
   ): Promise<Response> {
     const url = new URL(pathOrUrl, this.#origin);
-    if (url.origin !== this.#origin) throw new Error(`the jar is for ${this.#origin}, not ${url}`);
+    if (url.origin !== this.#origin)
+      throw new Error(`the jar is for ${this.#origin}, not ${url.toString()}`);
     const method = init.method ?? 'GET';
     const headers: Record<string, string> = { ...init.headers };
     if (this.#cookies.size > 0)

@@ -1,5 +1,7 @@
 // /api/v1/schedules/{id}/items: journeys and test plans on a schedule (seed: exactly one target,
 // of the schedule's project, once per schedule; the answer is shaped by the item's kind).
+import type { FastifyRequest } from 'fastify';
+import { assertMayChange } from '../schedule-ownership.ts';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import {
   IdParams as ScheduleParams,
@@ -19,6 +21,13 @@ const tags = ['schedules'];
 
 export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, done) => {
   const store = deps.stores.schedules;
+  /** The caller, allowed to change the items of the schedule in the path (403 not_owner). */
+  const ownerOnly = async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const principal = principalOf(request);
+    const schedule = await store.get(principal.tenantId, request.params.id);
+    if (schedule !== undefined) assertMayChange(principal, schedule, 'other');
+    return principal;
+  };
 
   app.post(
     '/schedules/:id/items',
@@ -31,13 +40,15 @@ export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps,
         summary: 'Add a user journey or test plan to a schedule',
         params: ScheduleParams,
         body: ItemCreate,
-        response: { 201: ScheduleItem, ...problems(400, 404, 409) },
+        response: { 201: ScheduleItem, ...problems(400, 403, 404, 409) },
       },
     },
     async (request, reply) => {
-      const { tenantId } = principalOf(request);
+      const principal = principalOf(request);
+      const { tenantId } = principal;
       const schedule = await store.get(tenantId, request.params.id);
       if (schedule === undefined) throw notFound('schedule');
+      assertMayChange(principal, schedule, 'other');
       const body = request.body;
       const [kind, targetId, field] =
         body.journey_id !== undefined
@@ -105,11 +116,11 @@ export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps,
         headers: IfMatchHeaders,
         params: ItemParams,
         body: ItemUpdate,
-        response: { 200: ScheduleItem, ...problems(400, 404, 412) },
+        response: { 200: ScheduleItem, ...problems(400, 403, 404, 412) },
       },
     },
     async (request, reply) => {
-      const { tenantId } = principalOf(request);
+      const { tenantId } = await ownerOnly(request);
       const { id, itemId } = request.params;
       const expected = expectedRevisions(request.headers['if-match']);
       const now = deps.now();
@@ -129,11 +140,11 @@ export const scheduleItemRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps,
         summary: 'Remove a user journey or test plan item from a schedule',
         headers: IfMatchHeaders,
         params: ItemParams,
-        response: { 204: NoContent, ...problems(404, 412) },
+        response: { 204: NoContent, ...problems(403, 404, 412) },
       },
     },
     async (request, reply) => {
-      const { tenantId } = principalOf(request);
+      const { tenantId } = await ownerOnly(request);
       const { id, itemId } = request.params;
       const expected = expectedRevisions(request.headers['if-match']);
       if (!(await store.removeItem(tenantId, id, itemId, expected)))

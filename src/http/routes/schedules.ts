@@ -2,6 +2,8 @@
 // with SPEC section 2's cadences. The cadence is resolved by the core once per request, against
 // this server's clock (`deps.now`), and next_fire_at is recomputed whenever the cadence or the
 // enabled state changes.
+import { isPause } from '../../core/schedule-ownership.ts';
+import { assertMayChange } from '../schedule-ownership.ts';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { IdParams, page, IdempotencyHeaders, IfMatchHeaders } from '../../contract/common.ts';
 import { Preview, PreviewRequest } from '../../contract/schedule-preview.ts';
@@ -240,6 +242,7 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
       refuseInvalid(replaced, body);
       const current = await store.get(tenantId, request.params.id);
       if (current === undefined) throw notFound('schedule');
+      assertMayChange(principal, current, isPause(body) ? 'pause' : 'other');
       assertCurrent(expected, current, 'schedule');
       const settings = withoutCadenceFields(body);
       // Top-level fields alone change the stored cadence: checked against it.
@@ -283,13 +286,16 @@ export const scheduleRoutes: FastifyPluginCallbackZod<ApiDeps> = (app, deps, don
         summary: 'Delete schedule',
         headers: IfMatchHeaders,
         params: IdParams,
-        response: { 204: NoContent, ...problems(404, 412) },
+        response: { 204: NoContent, ...problems(403, 404, 412) },
       },
     },
     async (request, reply) => {
-      const { tenantId } = principalOf(request);
+      const principal = principalOf(request);
+      const { tenantId } = principal;
       const { id } = request.params;
       const expected = expectedRevisions(request.headers['if-match']);
+      const current = await store.get(tenantId, id);
+      if (current !== undefined) assertMayChange(principal, current, 'delete');
       if (!(await store.remove(tenantId, id, expected)))
         return missingOrStale(expected, () => store.get(tenantId, id), 'schedule');
       changed();
