@@ -12,6 +12,7 @@ import type {
   AuthorizingUser,
 } from '../core/authorize-request.ts';
 import { grantScopes } from '../core/principal.ts';
+import { appendAudit } from '../storage/audit-log-store.ts';
 import {
   findCode,
   insertAttempt,
@@ -57,6 +58,14 @@ export class AuthorizeFlow {
     this.#o = options;
   }
 
+  #crossTenant(
+    user: AuthorizingUser,
+    tenantId: string,
+    target: { readonly kind: string; readonly id: string },
+  ): Promise<void> {
+    return crossTenantEntry(this.#o.database, user, tenantId, target, this.#o.now());
+  }
+
   /** `GET /oauth/start`: a fresh attempt for this session, and the consent page's address. */
   async start(user: AuthorizingUser): Promise<AuthorizeStart> {
     const { database, box, now: clock } = this.#o;
@@ -98,6 +107,8 @@ export class AuthorizeFlow {
       params.client_id === undefined
         ? undefined
         : await findClientByClientId(this.#o.database, params.client_id);
+    if (client?.kind === 'scheduling_app' && client.tenant_id !== user.tenantId)
+      await this.#crossTenant(user, client.tenant_id, { kind: 'client', id: client.id });
     if (client?.kind !== 'scheduling_app' || client.tenant_id !== user.tenantId)
       return page(
         client === undefined
@@ -185,6 +196,8 @@ export class AuthorizeFlow {
       );
     if (query.code === undefined) return failed('The answer carries no code; start again.');
     const code = await findCode(database.db, secretDigest(query.code));
+    if (code !== undefined && code.tenant_id !== user.tenantId)
+      await this.#crossTenant(user, code.tenant_id, { kind: 'user', id: code.user_id });
     if (code === undefined || code.user_id !== user.userId || code.tenant_id !== user.tenantId)
       return failed('This code was issued to someone else; start again.');
     const app = await findSchedulingApp(database, user.tenantId);
@@ -201,6 +214,27 @@ export class AuthorizeFlow {
     const grant = await latestGrant(database.db, user.tenantId, user.userId);
     return { ok: true, expiresAt: grant?.expires_at ?? clock() + this.#o.grantTtlMs };
   }
+}
+
+/** Told to the tenant whose app or code a person of another tenant tried to use. */
+async function crossTenantEntry(
+  database: AuthorizeFlowOptions['database'],
+  user: AuthorizingUser,
+  tenantId: string,
+  target: { readonly kind: string; readonly id: string },
+  at: number,
+): Promise<void> {
+  await appendAudit(
+    database.db,
+    {
+      actor: { tenantId, kind: 'user', id: user.userId, ip: null },
+      action: 'access.cross_tenant_denied',
+      target,
+      outcome: 'denied',
+      detail: { from_tenant: user.tenantId },
+    },
+    at,
+  );
 }
 
 const page = (description: string): AuthorizeAnswer => ({ kind: 'page', description });

@@ -140,6 +140,18 @@ export const Schedule = z
       id: z.string().describe('A user’s id, or a machine client’s public `client_id`.'),
       name: z.string().nullable().describe('The user’s or the client’s name; null once gone.'),
     }),
+    callee_changes: z
+      .array(
+        z.object({
+          at: Instant,
+          callee: z.object({ kind: z.string(), id: z.string() }),
+          by: z.object({ kind: z.string(), id: z.string().nullable() }),
+          origin: z.string().nullable().describe('Where the agent is called now.'),
+        }),
+      )
+      .describe(
+        'The latest changes (up to 5) to the URL of an agent this schedule’s items use: its runs’ on-behalf-of tokens go there.',
+      ),
     summary: z.string().describe('The cadence in words, e.g. "Daily at 9:00 AM PST".'),
     next_runs: z.array(NextRun),
     run_count: z.int().describe('Ticks that started at least one run.'),

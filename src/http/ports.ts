@@ -106,6 +106,18 @@ export interface SchedulePort {
   remove(tenantId: string, id: string, expected?: Revisions): Promise<boolean>;
   activity(tenantId: string, scheduleId: string): Promise<ScheduleActivity>;
   /** The owner's name: a user's or a client's; null once the owner is gone. */
+  /** The latest URL changes of the agents its items use, newest first. */
+  calleeChanges(
+    tenantId: string,
+    scheduleId: string,
+  ): Promise<
+    {
+      readonly at: number;
+      readonly callee: { readonly kind: string; readonly id: string };
+      readonly by: { readonly kind: string; readonly id: string | null };
+      readonly origin: string | null;
+    }[]
+  >;
   ownerName(
     tenantId: string,
     owner: { readonly kind: 'client' | 'user'; readonly id: string },

@@ -16,10 +16,11 @@ export async function scheduleView(
   now: number,
 ) {
   const owner = { kind: schedule.owner_kind, id: schedule.owner_id };
-  const [activity, items, ownerName] = await Promise.all([
+  const [activity, items, ownerName, calleeChanges] = await Promise.all([
     store.activity(tenantId, schedule.id),
     store.items(tenantId, schedule.id),
     store.ownerName(tenantId, owner),
+    store.calleeChanges(tenantId, schedule.id),
   ]);
   const { cadence } = schedule;
   const preview = previewNormalised(cadence, now, NEXT_RUNS_SHOWN);
@@ -46,6 +47,13 @@ export async function scheduleView(
     enabled: schedule.enabled,
     pause_note: schedule.pause_note,
     owner: { ...owner, name: ownerName },
+    // Where its runs' on-behalf-of tokens now go, when an agent it uses moved lately.
+    callee_changes: calleeChanges.map((change) => ({
+      at: iso(change.at),
+      callee: change.callee,
+      by: change.by,
+      origin: change.origin,
+    })),
     summary: preview.summary,
     // A paused schedule has no fire times (SPEC section 3).
     next_runs: schedule.enabled ? preview.next_runs.map((run) => ({ ...run })) : [],

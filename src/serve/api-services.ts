@@ -9,6 +9,7 @@ import { manualTrigger } from '../engine/manual-trigger.ts';
 import type { TickSummary } from '../engine/tick-summary.ts';
 import type { ApiDeps } from '../http/api-deps.ts';
 import { apiStores } from '../storage/api-stores.ts';
+import { calleeUpdateRule } from '../storage/callee-url-changes.ts';
 import type { Database } from '../storage/database.ts';
 import { schedulerStore } from '../storage/scheduler-storage.ts';
 import { audited, created, removed, updated, type AuditRule } from '../storage/audited-store.ts';
@@ -62,8 +63,14 @@ export function apiServices(
     stores: {
       ...apiStores(database, secrets),
       projects: part('projects', crud('project')),
-      agents: part('agents', crud('agent')),
-      tools: part('tools', crud('tool')),
+      agents: part('agents', {
+        ...crud('agent'),
+        update: calleeUpdateRule('agent', (d, t, id) => apiStores(d, secrets).agents.get(t, id)),
+      }),
+      tools: part('tools', {
+        ...crud('tool'),
+        update: calleeUpdateRule('tool', (d, t, id) => apiStores(d, secrets).tools.get(t, id)),
+      }),
       journeys: part('journeys', crud('journey')),
       testPlans: part('testPlans', crud('test_plan')),
       schedules: part('schedules', {

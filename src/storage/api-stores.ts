@@ -1,6 +1,7 @@
 // Every store the REST API uses, over one database: what main.ts hands to the HTTP layer.
 import type { SecretSeal } from '../core/callee-config.ts';
 import { auditLogStore } from './audit-log-store.ts';
+import { calleeUrlChanges } from './callee-url-changes.ts';
 import type { Database } from './database.ts';
 import { isDatabaseUnavailable, isReferenceGone } from './database-unavailable.ts';
 import { idempotencyStore } from './idempotency-store.ts';
@@ -28,6 +29,8 @@ export function apiStores(database: Database, secrets: SecretSeal) {
         tenantId: string,
         owner: { readonly kind: 'client' | 'user'; readonly id: string },
       ) => ownerName(database.db, tenantId, owner),
+      calleeChanges: (tenantId: string, scheduleId: string) =>
+        calleeUrlChanges(database, tenantId, scheduleId),
     },
     idempotency: idempotencyStore(database),
     tenants: {

@@ -3,7 +3,7 @@
 // other. Who acted is asked of `actor` at each call (the request's, in `rota serve`); with no
 // actor (a test, the CLI) the method runs as it is and writes no entry.
 import type { Kysely } from 'kysely';
-import type { AuditAction, AuditActor } from '../core/audit-actions.ts';
+import type { AuditAction, AuditActor, NewAuditEntry } from '../core/audit-actions.ts';
 import { appendAudit } from './audit-log-store.ts';
 import type { Database } from './database.ts';
 import type { Schema } from './schema.ts';
@@ -30,6 +30,14 @@ export interface AuditRule {
     args: readonly unknown[],
     result: unknown,
   ) => { readonly kind: string; readonly id: string } | undefined;
+  /** Read in the transaction before the change, for `detail` to compare with (e.g. the old row). */
+  readonly before?: (database: Database, args: readonly unknown[]) => Promise<unknown>;
+  /** A few words more for the entry (never a secret). */
+  readonly detail?: (
+    args: readonly unknown[],
+    result: unknown,
+    before: unknown,
+  ) => NewAuditEntry['detail'];
 }
 
 /**
@@ -50,12 +58,21 @@ export function audited<S extends object>(
       const call = (store: S) => (store[name as keyof S] as Method)(...(args as never[]));
       if (actor === undefined) return call(plain);
       return database.write(async (trx) => {
-        const result = await call(make(boundTo(database, trx)));
+        const bound = boundTo(database, trx);
+        const before = await rule.before?.(bound, args);
+        const result = await call(make(bound));
         const target = rule.target(args, result);
+        const detail = rule.detail?.(args, result, before);
         if (target !== undefined)
           await appendAudit(
             trx,
-            { actor, action: rule.action(args), target, outcome: 'success' },
+            {
+              actor,
+              action: rule.action(args),
+              target,
+              outcome: 'success',
+              ...(detail === undefined ? {} : { detail }),
+            },
             context.now(),
           );
         return result;

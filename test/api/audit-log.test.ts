@@ -90,6 +90,57 @@ describeEachDatabase('the audit log', (fresh) => {
     expect(new Set(all).size).toBe(10);
   });
 
+  it('audits a move of an agent’s URL and shows it on the schedules whose items use it', async () => {
+    const { project, agent, browse, plan } = await seedProject(api.alice);
+    const moved = await api.alice.request('POST', '/api/v1/agents', {
+      project_id: project.id,
+      name: 'remote',
+      kind: 'http',
+      config: { url: 'https://agents.example/run' },
+    });
+    const remote = moved.json<{ id: string }>();
+    const journey = (
+      await api.alice.request('POST', '/api/v1/journeys', {
+        project_id: project.id,
+        name: 'Remote',
+        agent_id: remote.id,
+      })
+    ).json<{ id: string }>();
+    const schedule = async (name: string, item: Record<string, string>) => {
+      const made = await api.alice.request('POST', '/api/v1/schedules', {
+        project_id: project.id,
+        name,
+      });
+      const id = made.json<{ id: string }>().id;
+      await api.alice.request('POST', `/api/v1/schedules/${id}/items`, item);
+      return id;
+    };
+    const direct = await schedule('Direct', { journey_id: journey.id });
+    const unrelated = await schedule('Unrelated', { test_plan_id: plan.id });
+    // A rename is no move; the URL's change is.
+    await api.alice.request('PATCH', `/api/v1/agents/${remote.id}`, { name: 'remote 2' });
+    await api.admin.request('PATCH', `/api/v1/agents/${remote.id}`, {
+      config: { url: 'https://elsewhere.example/run' },
+    });
+    const updates = await api.admin.request('GET', '/api/v1/audit?action=agent.update');
+    expect(updates.json().data.map((e: { detail: unknown }) => e.detail)).toEqual([
+      { url_changed: true, origin: 'https://elsewhere.example' },
+      null,
+    ]);
+    const shown = (await api.alice.request('GET', `/api/v1/schedules/${direct}`)).json();
+    expect(shown.callee_changes).toEqual([
+      {
+        at: expect.any(String),
+        callee: { kind: 'agent', id: remote.id },
+        by: { kind: 'client', id: 'client-admin' },
+        origin: 'https://elsewhere.example',
+      },
+    ]);
+    const other = (await api.alice.request('GET', `/api/v1/schedules/${unrelated}`)).json();
+    expect(other.callee_changes).toEqual([]);
+    expect(browse.agent_id).toBe(agent.id);
+  });
+
   it('is for admins of the tenant only', async () => {
     await seedProject(api.alice);
     expect((await api.alice.request('GET', '/api/v1/audit')).statusCode).toBe(403);

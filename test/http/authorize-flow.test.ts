@@ -267,6 +267,18 @@ describeEachDatabase('the Authorize flow', (fresh) => {
     expect(result).toMatchObject({ ok: false });
     expect(await latestGrant(db.database.db, mallory.tenantId, mallory.userId)).toBeUndefined();
     expect(await latestGrant(db.database.db, alice.tenantId, alice.userId)).toBeUndefined();
+    // Acme's admins are told, twice: the app, then the code.
+    const denials = await db.database.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'target_kind', 'outcome'])
+      .where('tenant_id', '=', alice.tenantId)
+      .where('action', '=', 'access.cross_tenant_denied')
+      .orderBy('id')
+      .execute();
+    expect(denials).toEqual([
+      { actor_id: mallory.userId, target_kind: 'client', outcome: 'denied' },
+      { actor_id: mallory.userId, target_kind: 'user', outcome: 'denied' },
+    ]);
   });
 
   it('binds the attempt to the session that started it', async () => {
