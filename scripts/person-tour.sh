@@ -4,11 +4,12 @@
 # scheduling for the organisation, authorise Rota through the Authorize popup's pages exactly as a
 # browser follows them (start → consent → Approve → callback), then create a schedule, which runs
 # on the person's behalf. Needs curl; any Node from 20.
-# Usage: bash scripts/person-tour.sh   (the server at ROTA_PUBLIC_URL, else http://127.0.0.1:$ROTA_PORT)
+# Usage: bash scripts/person-tour.sh   (the server at ROTA_PUBLIC_URL, else http://localhost:$ROTA_PORT,
+# Rota's own default: the popup's redirects and the session cookie name that address)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # tour:begin — the README shows the lines from here to tour:end as they are
-url=${ROTA_PUBLIC_URL:-http://127.0.0.1:${ROTA_PORT:-8080}}
+url=${ROTA_PUBLIC_URL:-http://localhost:${ROTA_PORT:-8080}}   # where Rota's cookies and redirects point
 field() { node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{const v=JSON.parse(s)[process.argv[1]];console.log(typeof v==="string"?v:JSON.stringify(v))})' "$1"; }
 hidden() { node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{const f=new URLSearchParams();for(const m of s.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))f.append(m[1],m[2].replaceAll("&amp;","&"));console.log(f.toString())})'; }
 jar=$(mktemp)   # the cookie jar: curl plays the browser

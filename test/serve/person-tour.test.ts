@@ -1,5 +1,5 @@
-// The README's person's path (scripts/person-tour.sh) run for real against `rota serve`, in a
-// shell whose `node` is the host's: sign in with the generated first-admin password, register,
+// The README's person's path (scripts/person-tour.sh) run for real against `rota serve` with its
+// default public URL (http://localhost:<ROTA_PORT>), in a shell whose `node` is the host's: sign in with the generated first-admin password, register,
 // authorise through the popup's pages with curl as the browser, create a schedule owned by the
 // person.
 import { execFile, execFileSync } from 'node:child_process';
@@ -27,7 +27,6 @@ it('runs the person’s path: sign in, register, authorise through the popup, sc
     ROTA_DATA_DIR: dir,
     ROTA_PORT: port,
     ROTA_HOST: '127.0.0.1',
-    ROTA_PUBLIC_URL: `http://127.0.0.1:${port}`,
     ROTA_LOG_LEVEL: 'error',
   };
   const loaded = loadConfig(settings);
