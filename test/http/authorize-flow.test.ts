@@ -9,6 +9,7 @@ import { newVerifier, s256Challenge } from '../../src/auth/pkce.ts';
 import {
   appSecret,
   callbackUrl,
+  ensureRegisteredApps,
   registerScheduling,
   type SchedulingAppRow,
 } from '../../src/auth/scheduling-app.ts';
@@ -295,6 +296,32 @@ describeEachDatabase('the Authorize flow', (fresh) => {
     });
     expect(result).toMatchObject({ ok: false, description: expect.stringContaining('session') });
     expect(await latestGrant(db.database.db, alice.tenantId, alice.userId)).toBeUndefined();
+  });
+
+  it('gives a tenant registered before the scheduling app existed its app at start-up, once', async () => {
+    const { id: tenantId } = await ensureTenantNamed(db.database, 'older', {
+      id: newId(),
+      now: clock.now,
+    });
+    await db.database.db
+      .updateTable('tenants')
+      .set({ user_scheduling_enabled_at: clock.now })
+      .where('id', '=', tenantId)
+      .execute();
+    const context = {
+      database: db.database,
+      box,
+      publicUrl: PUBLIC_URL,
+      now: () => clock.now,
+      newId,
+    };
+    expect(await ensureRegisteredApps(context)).toBe(1);
+    expect(await ensureRegisteredApps(context)).toBe(0);
+    expect(await findSchedulingApp(db.database, tenantId)).toMatchObject({
+      kind: 'scheduling_app',
+      redirect_uri: `${PUBLIC_URL}/oauth/callback`,
+      grant_types: '["authorization_code","refresh_token"]',
+    });
   });
 
   it('refuses to start before the tenant registered scheduling', async () => {

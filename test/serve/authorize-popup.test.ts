@@ -15,7 +15,7 @@ import { afterEach, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { systemClock, type Clock } from '../../src/engine/clock.ts';
 import { serve, type RunningServer } from '../../src/main.ts';
-import { CookieJar, freePort, submitForm } from './browser-session.ts';
+import { CookieJar, freePort, readForm, submitForm } from './browser-session.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const DAY = 86_400_000;
@@ -125,6 +125,16 @@ it('signs in, registers, authorises through the popup, acts on behalf, and stops
     expect(consent.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     const page = await consent.text();
     expect(page).toContain('ada@example.test');
+    // The decision without the session's CSRF token, or with another one, changes nothing.
+    const { fields } = readForm(page);
+    for (const csrf of [undefined, 'forged']) {
+      const { csrf_token: _dropped, ...rest } = fields;
+      const forged = await jar.fetch('/oauth/authorize', {
+        method: 'POST',
+        form: { ...rest, ...(csrf === undefined ? {} : { csrf_token: csrf }), decision: 'approve' },
+      });
+      expect(forged.status).toBe(403);
+    }
     const decided = await submitForm(jar, page, { decision: 'approve' });
     expect(decided.status).toBe(302);
     const callback = new URL(decided.headers.get('location')!);
