@@ -128,7 +128,9 @@ it('signs in, registers, authorises through the popup, acts on behalf, and stops
     // The decision without the session's CSRF token, or with another one, changes nothing.
     const { fields } = readForm(page);
     for (const csrf of [undefined, 'forged']) {
-      const { csrf_token: _dropped, ...rest } = fields;
+      const rest = Object.fromEntries(
+        Object.entries(fields).filter(([name]) => name !== 'csrf_token'),
+      );
       const forged = await jar.fetch('/oauth/authorize', {
         method: 'POST',
         form: { ...rest, ...(csrf === undefined ? {} : { csrf_token: csrf }), decision: 'approve' },
