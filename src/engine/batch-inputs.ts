@@ -90,8 +90,9 @@ export class OwnerGrants {
   static async load(
     store: Pick<TickTransaction, 'ownerGrants'>,
     schedules: readonly FiringSchedule[],
+    now: number,
   ): Promise<OwnerGrants> {
-    return new OwnerGrants(await store.ownerGrants(schedules));
+    return new OwnerGrants(await store.ownerGrants(schedules, now));
   }
 
   owner(schedule: FiringSchedule, now: number): TickOwner {

@@ -216,6 +216,7 @@ async function fireBatch(
   const owners = await OwnerGrants.load(
     trx,
     firings.map((f) => f.context.schedule),
+    now,
   );
   const ticks: PlannedTick[] = [];
   for (const firing of firings) {
@@ -277,7 +278,7 @@ export async function tickOnce(
     const { schedule, tenant } = context;
     await trx.holdBudgets([tenant.id]);
     const spent = await trx.agentsSpentSince(tenant.id, tenantDay(tenant.timezone, fireTime).start);
-    const owners = await OwnerGrants.load(trx, [schedule]);
+    const owners = await OwnerGrants.load(trx, [schedule], now);
     const { write } = buildTick(deps.newId, context, context.items, {
       fireTime,
       trigger,

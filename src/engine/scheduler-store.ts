@@ -42,7 +42,14 @@ export interface TickTransaction {
    * The latest grant of each user-owned schedule's owner, by schedule id, in one query per batch;
    * an owner without any grant is absent (SPEC section 3 step 5).
    */
-  ownerGrants(schedules: readonly FiringSchedule[]): Promise<ReadonlyMap<string, GrantFacts>>;
+  /**
+   * The latest grant of each user-owned schedule's owner, by schedule id; a grant found ended by
+   * `now` for the first time is recorded in the audit log (`grant.expire`).
+   */
+  ownerGrants(
+    schedules: readonly FiringSchedule[],
+    now: number,
+  ): Promise<ReadonlyMap<string, GrantFacts>>;
   /** `beforeAdvance` runs between the ticks and the advances (fault tests stop there). */
   writeTickBatch(
     batch: PlannedBatch,

@@ -43,7 +43,8 @@ function tickTransaction(database: Database) {
       loadTickContext(database, scheduleId, now),
     agentsSpentSince: (tenantId: string, dayStart: number) =>
       agentsSpentSince(database, tenantId, dayStart),
-    ownerGrants: (schedules: readonly FiringSchedule[]) => ownerGrants(database, schedules),
+    ownerGrants: (schedules: readonly FiringSchedule[], now: number) =>
+      ownerGrants(database, schedules, now),
     writeTickBatch: (batch: PlannedBatch, beforeAdvance?: () => Promise<void>) =>
       writeTickBatch(
         database,

@@ -32,9 +32,9 @@ function countingStore(database: Database): { store: FiringStore; grantReads: ()
         store.fireDue(request, onTaken, (due, trx) =>
           fire(due, {
             ...trx,
-            ownerGrants: (schedules) => {
+            ownerGrants: (schedules, now) => {
               reads++;
-              return trx.ownerGrants(schedules);
+              return trx.ownerGrants(schedules, now);
             },
           }),
         ),
@@ -203,6 +203,14 @@ describeEachDatabase('the pre-tick grant check', (fresh) => {
     expect((await decisionsOf(database, next[0]!.tick_id!)).map((d) => d.reason)).toEqual(
       Array(2).fill('authorization_expired'),
     );
+    // The expiry is in the audit log once, however many ticks find it.
+    await runSchedulerPass(deps, FIRE + 2 * DAY + 1_000);
+    const expiries = await database.db
+      .selectFrom('audit_log')
+      .select(['tenant_id', 'actor_kind', 'target_kind'])
+      .where('action', '=', 'grant.expire')
+      .execute();
+    expect(expiries).toEqual([{ tenant_id: tenant, actor_kind: 'system', target_kind: 'grant' }]);
   });
 
   it('fails a manual trigger’s runs for a revoked grant, and runs them once the owner authorises again', async () => {

@@ -2,11 +2,13 @@
 // queries: the items, their live runs, the targets' cost, the tenants and their spend.
 import { sql } from 'kysely';
 import type { FiringSchedule, ItemState, TickContext } from '../../core/firing-records.ts';
-import type { GrantFacts } from '../../core/grant-status.ts';
+import { systemActor } from '../../core/audit-actions.ts';
+import { grantStatus, type GrantFacts } from '../../core/grant-status.ts';
 import { LIVE_RUN_STATUSES } from '../../core/run-state.ts';
 import type { Database } from '../database.ts';
 import { firingItem, firingSchedule } from '../firing-rows.ts';
-import { latestGrantsOf, userKey } from '../grant-store.ts';
+import { appendAudit } from '../audit-log-store.ts';
+import { latestGrantsOf, userKey, type GrantFactsByUser } from '../grant-store.ts';
 import type { ScheduleItemTable } from '../schema.ts';
 
 /** Everything one tick of the schedule needs, read now; undefined once it was deleted. */
@@ -212,6 +214,7 @@ export async function agentsSpentSince(
 export async function ownerGrants(
   database: Database,
   schedules: readonly FiringSchedule[],
+  now: number,
 ): Promise<Map<string, GrantFacts>> {
   const owned = schedules.filter((s) => s.owner_kind === 'user');
   if (owned.length === 0) return new Map();
@@ -224,5 +227,40 @@ export async function ownerGrants(
     const grant = latest.get(userKey(schedule.tenant_id, schedule.owner_id));
     if (grant !== undefined) bySchedule.set(schedule.id, grant);
   }
+  await recordExpiries(database, owned, latest, now);
   return bySchedule;
+}
+
+/** `grant.expire`, once per grant, when the scheduler first finds a live grant past its end. */
+async function recordExpiries(
+  database: Database,
+  owned: readonly FiringSchedule[],
+  latest: GrantFactsByUser,
+  now: number,
+): Promise<void> {
+  const ended = new Map<string, string>();
+  for (const schedule of owned) {
+    const grant = latest.get(userKey(schedule.tenant_id, schedule.owner_id));
+    if (grant !== undefined && grantStatus(grant, now) === 'expired')
+      ended.set(grant.id, schedule.tenant_id);
+  }
+  if (ended.size === 0) return;
+  const told = await database.db
+    .selectFrom('audit_log')
+    .select('target_id')
+    .where('action', '=', 'grant.expire')
+    .where('target_id', 'in', [...ended.keys()])
+    .execute();
+  for (const { target_id: id } of told) if (id !== null) ended.delete(id);
+  for (const [id, tenantId] of ended)
+    await appendAudit(
+      database.db,
+      {
+        actor: systemActor(tenantId),
+        action: 'grant.expire',
+        target: { kind: 'grant', id },
+        outcome: 'success',
+      },
+      now,
+    );
 }
