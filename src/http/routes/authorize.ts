@@ -94,7 +94,7 @@ export function registerAuthorizePages(app: FastifyInstance, pages: AuthorizePag
       const returnTo = safeReturnPath(formField(request.body, 'return_to'));
       const email = formField(request.body, 'email') ?? '';
       const password = formField(request.body, 'password') ?? '';
-      if (!sameOrigin(request))
+      if (!sameOrigin(request, pages.publicUrl))
         return send(reply, 403, problemPage('Request refused', 'Sign in from Rota’s own page.'));
       const outcome = await pages.signIn({
         email,
@@ -187,9 +187,12 @@ export function safeReturnPath(path: string | undefined): string {
 const hasControlOrBackslash = (text: string): boolean =>
   [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f || c === '\\');
 
-/** A form post from another site is refused when the browser says where it came from. */
-function sameOrigin(request: FastifyRequest): boolean {
+/**
+ * A form post from another site is refused when the browser says where it came from: Rota's
+ * public origin, or the one the request reached (behind a proxy, the public one is what it says).
+ */
+function sameOrigin(request: FastifyRequest, publicUrl: string): boolean {
   const origin = request.headers.origin;
   if (origin === undefined || origin === 'null') return origin === undefined;
-  return origin === `${request.protocol}://${request.host}`;
+  return origin === new URL(publicUrl).origin || origin === `${request.protocol}://${request.host}`;
 }
