@@ -38,7 +38,7 @@ function render(
   const html = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${escapeHtml(title)} · Rota</title><style>${STYLE}</style></head>
 <body>
 <h1>${escapeHtml(title)}</h1>

@@ -146,7 +146,7 @@ function send(reply: FastifyReply, status: number, page: Page) {
     .code(status)
     .header('content-security-policy', page.csp)
     .header('x-frame-options', 'DENY')
-    .header('referrer-policy', 'no-referrer')
+    .header('referrer-policy', 'same-origin')
     .type('text/html; charset=utf-8')
     .send(page.html);
 }
@@ -188,7 +188,8 @@ const hasControlOrBackslash = (text: string): boolean =>
   [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f || c === '\\');
 
 /**
- * A form post from another site is refused when the browser says where it came from: Rota's
+ * A form post from another site is refused when the browser says where it came from (the pages'
+ * `Referrer-Policy: same-origin` keeps a same-origin post's Origin real, not "null"): Rota's
  * public origin, or the one the request reached (behind a proxy, the public one is what it says).
  */
 function sameOrigin(request: FastifyRequest, publicUrl: string): boolean {
