@@ -93,7 +93,33 @@ it('signs in, registers, authorises through the popup, acts on behalf, and stops
     secrets.push(body.csrf_token, jar.cookie('rota_session')!);
     return body.user.id;
   };
+  // The popup's own sign-in form, for a signed-out visitor: same origin only, never sent away.
+  const signedOut = await jar.fetch('/oauth/start');
+  expect(signedOut.status).toBe(200);
+  const signInPage = await signedOut.text();
+  expect(readForm(signInPage)).toEqual({
+    action: '/oauth/sign-in',
+    fields: { return_to: '/oauth/start' },
+  });
+  const credentials = { email: 'ada@example.test', password: PASSWORD };
+  const foreign = await jar.fetch('/oauth/sign-in', {
+    method: 'POST',
+    form: { ...credentials, return_to: '/oauth/start' },
+    headers: { origin: 'https://evil.example' },
+  });
+  expect([foreign.status, jar.cookie('rota_session')]).toEqual([403, undefined]);
+  const formSignIn = await jar.fetch('/oauth/sign-in', {
+    method: 'POST',
+    form: { ...credentials, return_to: '//evil.example/' },
+    headers: { origin: publicUrl },
+  });
+  expect([formSignIn.status, formSignIn.headers.get('location')]).toEqual([303, '/']);
+  const formCookie = jar.cookie('rota_session');
+  expect(formCookie).toBeDefined();
+
   const userId = await signIn();
+  // Signing in again replaced the form's session: a new id (no fixation).
+  expect(jar.cookie('rota_session')).not.toBe(formCookie);
   const api = async (method: string, path: string, json?: unknown) => {
     const response = await jar.fetch(`/api/v1${path}`, { method, json });
     const text = await response.text();
