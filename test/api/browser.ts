@@ -1,6 +1,9 @@
-// A browser for tests over real HTTP: fetch with a cookie jar kept by hand (one cookie,
-// `rota_session`, is all Rota sets) and the CSRF token it was given at sign-in.
+// A browser for tests over real HTTP, as the web UI uses the API: the cookie jar (cookie-jar.ts)
+// holding the `rota_session` cookie, and the CSRF token it was given at sign-in, sent on writes.
 import type { Caller } from './api-harness.ts';
+import { CookieJar } from './cookie-jar.ts';
+
+const SESSION = 'rota_session';
 
 export interface Answer {
   readonly status: number;
@@ -10,12 +13,22 @@ export interface Answer {
 }
 
 export class Browser {
-  cookie: string | undefined;
+  /** The CSRF token sign-in gave; sent by `write`, never by `request`. */
   csrf: string | undefined;
-  private readonly base: string;
+  readonly #jar: CookieJar;
 
   constructor(base: string) {
-    this.base = base;
+    this.#jar = new CookieJar(base);
+  }
+
+  /** The `rota_session=…` pair the browser holds, settable to plant or replay one. */
+  get cookie(): string | undefined {
+    const value = this.#jar.cookie(SESSION);
+    return value === undefined ? undefined : `${SESSION}=${value}`;
+  }
+
+  set cookie(pair: string | undefined) {
+    this.#jar.setCookie(SESSION, pair);
   }
 
   async request(
@@ -24,20 +37,11 @@ export class Browser {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<Answer> {
-    const response = await fetch(`${this.base}${path}`, {
+    const response = await this.#jar.fetch(path, {
       method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(this.cookie === undefined ? {} : { cookie: this.cookie }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      headers,
+      ...(body === undefined ? {} : { json: body }),
     });
-    const setCookie = response.headers.get('set-cookie');
-    if (setCookie !== null) {
-      const pair = setCookie.split(';')[0] ?? '';
-      this.cookie = pair.endsWith('=') ? undefined : pair;
-    }
     const text = await response.text();
     let parsed: unknown = undefined;
     if (text !== '') parsed = JSON.parse(text);

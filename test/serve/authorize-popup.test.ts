@@ -15,7 +15,7 @@ import { afterEach, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { systemClock, type Clock } from '../../src/engine/clock.ts';
 import { serve, type RunningServer } from '../../src/main.ts';
-import { CookieJar, freePort, readForm, submitForm } from './browser-session.ts';
+import { CookieJar, freePort, readForm, submitForm } from '../api/cookie-jar.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const DAY = 86_400_000;

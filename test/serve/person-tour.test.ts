@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { serve, type RunningServer } from '../../src/main.ts';
-import { freePort } from './browser-session.ts';
+import { freePort } from '../api/cookie-jar.ts';
 
 let server: RunningServer | undefined;
 let dir: string | undefined;

@@ -1,6 +1,7 @@
 // A browser's share of an HTTP conversation, for tests: a cookie jar for one origin (what
 // Set-Cookie says, sent back on every request), redirects left to the test to follow, the
-// session's CSRF header on unsafe methods, and the submission of a server-rendered form.
+// session's CSRF header on unsafe methods once `csrf` is set, and the submission of a
+// server-rendered form. browser.ts builds the API's test browser on it.
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 
@@ -18,6 +19,12 @@ export class CookieJar {
 
   cookie(name: string): string | undefined {
     return this.#cookies.get(name);
+  }
+
+  /** Sets (`name=value`) or forgets (`name=` or undefined for `name`) a cookie by hand. */
+  setCookie(name: string, pair: string | undefined): void {
+    if (pair === undefined) this.#cookies.delete(name);
+    else this.#store(pair);
   }
 
   async fetch(
