@@ -58,14 +58,6 @@ export class AuthorizeFlow {
     this.#o = options;
   }
 
-  #crossTenant(
-    user: AuthorizingUser,
-    tenantId: string,
-    target: { readonly kind: string; readonly id: string },
-  ): Promise<void> {
-    return crossTenantEntry(this.#o.database, user, tenantId, target, this.#o.now());
-  }
-
   /** `GET /oauth/start`: a fresh attempt for this session, and the consent page's address. */
   async start(user: AuthorizingUser): Promise<AuthorizeStart> {
     const { database, box, now: clock } = this.#o;
@@ -214,27 +206,25 @@ export class AuthorizeFlow {
     const grant = await latestGrant(database.db, user.tenantId, user.userId);
     return { ok: true, expiresAt: grant?.expires_at ?? clock() + this.#o.grantTtlMs };
   }
-}
 
-/** Told to the tenant whose app or code a person of another tenant tried to use. */
-async function crossTenantEntry(
-  database: AuthorizeFlowOptions['database'],
-  user: AuthorizingUser,
-  tenantId: string,
-  target: { readonly kind: string; readonly id: string },
-  at: number,
-): Promise<void> {
-  await appendAudit(
-    database.db,
-    {
-      actor: { tenantId, kind: 'user', id: user.userId, ip: null },
-      action: 'access.cross_tenant_denied',
-      target,
-      outcome: 'denied',
-      detail: { from_tenant: user.tenantId },
-    },
-    at,
-  );
+  /** Told to the tenant whose app or code a person of another tenant tried to use. */
+  async #crossTenant(
+    user: AuthorizingUser,
+    tenantId: string,
+    target: { readonly kind: string; readonly id: string },
+  ): Promise<void> {
+    await appendAudit(
+      this.#o.database.db,
+      {
+        actor: { tenantId, kind: 'user', id: user.userId, ip: null },
+        action: 'access.cross_tenant_denied',
+        target,
+        outcome: 'denied',
+        detail: { from_tenant: user.tenantId },
+      },
+      this.#o.now(),
+    );
+  }
 }
 
 const page = (description: string): AuthorizeAnswer => ({ kind: 'page', description });
