@@ -29,6 +29,8 @@ export type PageSignIn =
 export interface AuthorizePages {
   /** ROTA_PUBLIC_URL: the origin the callback page posts its message to. */
   readonly publicUrl: string;
+  /** Whether an error means the database is unreachable: a 503 page with Retry-After. */
+  readonly isUnavailable?: (error: unknown) => boolean;
   session(cookieHeader: string | undefined): Promise<PageSession | undefined>;
   signIn(input: {
     readonly email: string;

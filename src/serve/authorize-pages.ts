@@ -3,6 +3,7 @@
 import type { AuthorizeFlow } from '../auth/authorize-flow.ts';
 import type { SessionService } from '../auth/sessions.ts';
 import type { AuthorizePages } from '../http/authorize-port.ts';
+import { isDatabaseUnavailable } from '../storage/database-unavailable.ts';
 
 export function authorizePages(
   flow: AuthorizeFlow,
@@ -11,6 +12,7 @@ export function authorizePages(
 ): AuthorizePages {
   return {
     publicUrl,
+    isUnavailable: isDatabaseUnavailable,
     session: (cookieHeader) => sessions.fromCookieHeader(cookieHeader),
     async signIn({ email, password, ip, previousCookieHeader }) {
       const outcome = await sessions.signIn({

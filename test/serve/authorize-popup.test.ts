@@ -108,6 +108,14 @@ it('signs in, registers, authorises through the popup, acts on behalf, and stops
     headers: { origin: 'https://evil.example' },
   });
   expect([foreign.status, jar.cookie('rota_session')]).toEqual([403, undefined]);
+  const oversized = await jar.fetch('/oauth/sign-in', {
+    method: 'POST',
+    form: { ...credentials, return_to: 'x'.repeat(20_000) },
+  });
+  expect([oversized.status, oversized.headers.get('content-type')]).toEqual([
+    413,
+    'text/html; charset=utf-8',
+  ]);
   const formSignIn = await jar.fetch('/oauth/sign-in', {
     method: 'POST',
     form: { ...credentials, return_to: '//evil.example/' },

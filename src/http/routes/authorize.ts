@@ -14,6 +14,7 @@ import { FORM, formField, parseForm } from '../form-body.ts';
 import { authorizedPage, consentPage, problemPage, signInPage, type Page } from '../oauth-pages.ts';
 
 const FORM_BODY_LIMIT = 16 * 1024;
+const RETRY_AFTER_SECONDS = 5;
 
 export function registerAuthorizePages(app: FastifyInstance, pages: AuthorizePages): void {
   void app.register((scope, _options, done) => {
@@ -23,6 +24,21 @@ export function registerAuthorizePages(app: FastifyInstance, pages: AuthorizePag
       (_request, body, finish) => finish(null, parseForm(body as string)),
     );
     const session = (request: FastifyRequest) => pages.session(request.headers.cookie);
+    // Errors are pages too: a client's fault with its own status, the database away as 503.
+    scope.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+      if (pages.isUnavailable?.(error) === true) {
+        request.log.warn({ err: error }, 'the database is unreachable');
+        reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+        return send(
+          reply,
+          503,
+          problemPage('Try again shortly', 'Rota cannot reach its database right now.'),
+        );
+      }
+      const status = error.statusCode ?? 500;
+      if (status >= 500) throw error;
+      return send(reply, status, problemPage('Request refused', error.message));
+    });
 
     scope.get('/oauth/start', async (request, reply) => {
       const user = await session(request);
