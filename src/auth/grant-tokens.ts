@@ -7,7 +7,7 @@
 // turns, across processes on PostgreSQL too.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { AuditActor } from '../core/audit-actions.ts';
+import { systemActor } from '../core/audit-actions.ts';
 import type { TokenResponse } from '../core/token-request.ts';
 import { appendAudit } from '../storage/audit-log-store.ts';
 import { findCode, markCodeUsed, setCodeGrant } from '../storage/authorization-store.ts';
@@ -70,13 +70,6 @@ const grantIdOf = (refreshToken: string): string | undefined =>
     ? refreshToken.slice(REFRESH_PREFIX.length).split('.')[0]
     : undefined;
 
-const systemOf = (tenantId: string): AuditActor => ({
-  tenantId,
-  kind: 'system',
-  id: null,
-  ip: null,
-});
-
 export class GrantTokens {
   readonly #o: GrantTokensOptions;
 
@@ -101,18 +94,8 @@ export class GrantTokens {
       if (row === undefined) return oauthFailure('invalid_grant', 'the code is not valid');
       if (!(await markCodeUsed(trx, digest, now))) {
         // A replayed code: whatever it issued is revoked (RFC 6749 section 4.1.2).
-        if (row.grant_id !== null && (await revokeGrant(trx, row.grant_id, 'code_reuse', now)))
-          await appendAudit(
-            trx,
-            {
-              actor: systemOf(row.tenant_id),
-              action: 'grant.reuse_detected',
-              target: { kind: 'grant', id: row.grant_id },
-              outcome: 'denied',
-              detail: { reason: 'code_reuse' },
-            },
-            now,
-          );
+        if (row.grant_id !== null)
+          await revokeReused(trx, { id: row.grant_id, tenantId: row.tenant_id }, 'code_reuse', now);
         return oauthFailure('invalid_grant', 'the code has already been used');
       }
       if (
@@ -208,18 +191,7 @@ export class GrantTokens {
       if (grant.status !== 'active')
         return oauthFailure('invalid_grant', 'the grant has been revoked');
       if (verdict === 'reused') {
-        await revokeGrant(trx, grant.id, 'refresh_reuse', now);
-        await appendAudit(
-          trx,
-          {
-            actor: systemOf(grant.tenant_id),
-            action: 'grant.reuse_detected',
-            target: { kind: 'grant', id: grant.id },
-            outcome: 'denied',
-            detail: { reason: 'refresh_reuse' },
-          },
-          now,
-        );
+        await revokeReused(trx, { id: grant.id, tenantId: grant.tenant_id }, 'refresh_reuse', now);
         return oauthFailure(
           'invalid_grant',
           'this refresh token was already used; the grant is revoked (authorise again)',
@@ -241,7 +213,7 @@ export class GrantTokens {
       await appendAudit(
         trx,
         {
-          actor: systemOf(grant.tenant_id),
+          actor: systemActor(grant.tenant_id),
           action: 'grant.refresh',
           target: { kind: 'grant', id: grant.id },
           outcome: 'success',
@@ -306,6 +278,27 @@ export class GrantTokens {
       },
     };
   }
+}
+
+/** A replayed code or rotated refresh token: the grant is revoked, and that is audited. */
+async function revokeReused(
+  trx: Parameters<typeof revokeGrant>[0],
+  grant: { readonly id: string; readonly tenantId: string },
+  reason: 'code_reuse' | 'refresh_reuse',
+  now: number,
+): Promise<void> {
+  if (!(await revokeGrant(trx, grant.id, reason, now))) return;
+  await appendAudit(
+    trx,
+    {
+      actor: systemActor(grant.tenantId),
+      action: 'grant.reuse_detected',
+      target: { kind: 'grant', id: grant.id },
+      outcome: 'denied',
+      detail: { reason },
+    },
+    now,
+  );
 }
 
 const newRefreshToken = (grantId: string): string =>
