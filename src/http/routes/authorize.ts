@@ -6,11 +6,11 @@
 //   GET  /oauth/callback   Rota's own redirect URI: exchanges the code, stores the grant
 // Pages are server-rendered, never framed, never cached. The decision is CSRF-protected by the
 // session's token in a hidden field; sign-in only accepts a same-origin relative return path.
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUTHORIZE_PARAM_NAMES, type AuthorizeParams } from '../../core/authorize-request.ts';
-import type { AuthorizePages, PageSession } from '../authorize-port.ts';
+import type { AuthorizePages } from '../authorize-port.ts';
 import { FORM, formField, parseForm } from '../form-body.ts';
+import { tokensEqual } from '../session-credential.ts';
 import { authorizedPage, consentPage, problemPage, signInPage, type Page } from '../oauth-pages.ts';
 
 const FORM_BODY_LIMIT = 16 * 1024;
@@ -88,7 +88,7 @@ export function registerAuthorizePages(app: FastifyInstance, pages: AuthorizePag
       const user = await session(request);
       if (user === undefined)
         return send(reply, 401, problemPage('Signed out', 'Sign in and start again.'));
-      if (!csrfMatches(user, formField(request.body, 'csrf_token')))
+      if (!tokensEqual(formField(request.body, 'csrf_token'), user.csrfToken))
         return send(
           reply,
           403,
@@ -180,13 +180,6 @@ function dropUndefined<T extends Record<string, string | undefined>>(record: T) 
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as {
     [K in keyof T]?: string;
   };
-}
-
-function csrfMatches(user: PageSession, presented: string | undefined): boolean {
-  if (presented === undefined) return false;
-  const a = Buffer.from(presented);
-  const b = Buffer.from(user.csrfToken);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**
